@@ -1,0 +1,89 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import {
+  Client,
+  type RunInfo,
+  type StartOptions,
+  type Store,
+  TestClock,
+  Worker,
+  type WorkerOptions,
+  type Workflow,
+  memoryStore,
+  skipTime,
+} from "../index.js";
+
+const FINAL = ["completed", "failed", "cancelled", "blocked"];
+
+/** A memory store, a worker and a client on one virtual clock, for core's own tests. */
+export function createHarness(
+  workflows: Workflow<any, any>[],
+  options: { store?: Store; worker?: Partial<WorkerOptions>; clock?: TestClock } = {},
+) {
+  const clock = options.clock ?? new TestClock();
+  const store = options.store ?? memoryStore({ clock });
+  const logs: { level: number; msg: string; [k: string]: unknown }[] = [];
+  const logger = pino(
+    { level: "debug" },
+    new Writable({
+      write(chunk, _enc, cb) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) logs.push(JSON.parse(line));
+        cb();
+      },
+    }),
+  );
+  const workers: Worker[] = [];
+  const newWorker = (extra: Partial<WorkerOptions> = {}) => {
+    const worker = new Worker({
+      store,
+      workflows,
+      clock,
+      logger,
+      leaseMs: 10 * 365 * 86_400_000,
+      heartbeatMs: 60_000,
+      pollMs: 20,
+      determinismGuard: true,
+      ...options.worker,
+      ...extra,
+    });
+    workers.push(worker);
+    return worker;
+  };
+  const client = new Client({ store });
+  const names = workflows.map((w) => w.name);
+
+  async function settle(id: string): Promise<RunInfo> {
+    await skipTime({
+      clock,
+      store,
+      workers,
+      workflows: names,
+      until: async () => FINAL.includes((await store.getRun(id))?.status ?? ""),
+      onStuck: async () => new Error(`run ${id} can never finish: ${JSON.stringify(await store.getRun(id))}`),
+    });
+    return (await client.get(id)) as RunInfo;
+  }
+
+  return {
+    clock,
+    store,
+    client,
+    logs,
+    workers,
+    newWorker,
+    settle,
+    async start<I, O>(wf: Workflow<I, O>, input: I, opts?: StartOptions) {
+      if (workers.length === 0) await newWorker().start();
+      return client.start(wf, input, opts);
+    },
+    async run<I, O>(wf: Workflow<I, O>, input: I, opts?: StartOptions): Promise<O> {
+      if (workers.length === 0) await newWorker().start();
+      const handle = await client.start(wf, input, opts);
+      await settle(handle.id);
+      return handle.result();
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop({ graceMs: 1_000 })));
+    },
+  };
+}

@@ -1,0 +1,297 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { ClaimedRun, Lease, RunOutcome, Store } from "../store/store.js";
+import type { Logger } from "../workflow/context.js";
+import { LeaseLostError, toErrorData } from "../workflow/errors.js";
+import { type Duration, parseDuration } from "../workflow/parse-duration.js";
+import { type ActivationOutcome, type CodeScope, ReplayEngine } from "../workflow/replay-engine.js";
+import { decode } from "../workflow/serialize.js";
+import type { Workflow } from "../workflow/workflow.js";
+import { type Clock, systemClock } from "./clock.js";
+import { determinismGuard } from "./determinism-guard.js";
+import { defaultLogger } from "./logger.js";
+
+/** Options of `new Worker()`. */
+export interface WorkerOptions {
+  store: Store;
+  // biome-ignore lint/suspicious/noExplicitAny: a worker runs workflows of any input and output
+  workflows: readonly Workflow<any, any>[];
+  /** Runs executed at once (default 10). */
+  concurrency?: number;
+  /** How long a claim holds a run without a heartbeat (default 30 s). */
+  leaseMs?: number;
+  /** How often leases are renewed (default a third of `leaseMs`). */
+  heartbeatMs?: number;
+  /** Fallback polling when no notification arrives (default 1 s). */
+  pollMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Identifies this worker in leases (default host:pid:random). */
+  id?: string;
+  /** Warn about `Date.now()`, `Math.random()`... in workflow bodies (default: unless NODE_ENV=production). */
+  determinismGuard?: boolean;
+  /** Payload limit in bytes (default 1 MiB). */
+  payloadLimit?: number;
+  /** Waits between step attempts up to this are held in process; longer ones suspend (default 5 s). */
+  retryHold?: Duration;
+  /** Claims of a crashed run before it is parked as `blocked` (default 5). */
+  maxRecoveries?: number;
+}
+
+interface Active {
+  lease: Lease;
+  engine: ReplayEngine;
+  done: Promise<void>;
+}
+
+/**
+ * Claims due runs and executes them: replays each from its journal, runs new steps, and suspends or
+ * finishes it. Many workers may share one store.
+ * @example
+ * const worker = new Worker({ store, workflows: [onboarding], concurrency: 100 });
+ * await worker.start();
+ * process.on("SIGTERM", () => worker.stop());
+ */
+export class Worker {
+  readonly id: string;
+  private readonly store: Store;
+  private readonly registry = new Map<string, Workflow<unknown, unknown>>();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly pollMs: number;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly scope: CodeScope | undefined;
+  private readonly retryHoldMs: number;
+  private readonly active = new Map<string, Active>();
+  private readonly drained: Lease[] = [];
+  private state: "idle" | "running" | "stopping" | "stopped" = "idle";
+  private claiming = false;
+  private claimAgain = false;
+  private wakeTimer: { at: number; cancel: () => void } | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.store = options.store;
+    for (const wf of options.workflows) {
+      if (this.registry.has(wf.name)) {
+        throw new TypeError(`two workflows are named "${wf.name}"; workflow names must be unique per worker`);
+      }
+      this.registry.set(wf.name, wf as Workflow<unknown, unknown>);
+    }
+    this.concurrency = options.concurrency ?? 10;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.heartbeatMs = options.heartbeatMs ?? Math.floor(this.leaseMs / 3);
+    this.pollMs = options.pollMs ?? 1_000;
+    this.clock = options.clock ?? systemClock;
+    this.logger = (options.logger ?? defaultLogger()).child({ component: "worker" });
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    const guard = options.determinismGuard ?? process.env.NODE_ENV !== "production";
+    this.scope = guard ? determinismGuard(this.logger) : undefined;
+    this.retryHoldMs = parseDuration(options.retryHold ?? "5s", "retryHold");
+  }
+
+  /** The number of runs this worker is executing now. */
+  get activeRuns(): number {
+    return this.active.size;
+  }
+
+  /** True when this worker is not claiming and every run it holds only waits for a timer. */
+  isQuiescent(): boolean {
+    if (this.claiming) return false;
+    for (const active of this.active.values()) if (!active.engine.waitingOnTimers) return false;
+    return true;
+  }
+
+  /** Claims due runs now instead of at the next notification or poll. */
+  poke(): void {
+    this.triggerClaim();
+  }
+
+  /** Starts claiming and executing due runs. */
+  async start(): Promise<void> {
+    if (this.state !== "idle") throw new Error(`worker ${this.id} was already started`);
+    this.state = "running";
+    this.unsubscribe = this.store.subscribe((n) => {
+      if (n.type === "wake") this.triggerClaim();
+      else if (n.type === "cancel") this.deliverCancel(n.runId);
+    });
+    this.pollTimer = setInterval(() => this.poll(), this.pollMs);
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.heartbeatMs);
+    this.logger.info({ workerId: this.id, workflows: [...this.registry.keys()] }, "worker started");
+    this.poll();
+  }
+
+  /**
+   * Stops claiming, lets running steps finish and journal within `graceMs` (default 30 s), then releases
+   * every lease at once so another worker can take the runs without waiting for expiry.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.state !== "running") return;
+    this.state = "stopping";
+    this.unsubscribe?.();
+    clearInterval(this.pollTimer);
+    this.wakeTimer?.cancel();
+    for (const active of this.active.values()) active.engine.drain();
+    const graceMs = options.graceMs ?? 30_000;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all([...this.active.values()].map((a) => a.done)),
+      new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(graceTimer);
+    clearInterval(this.heartbeatTimer);
+    const leases = [...this.drained, ...[...this.active.values()].map((a) => a.lease)];
+    this.active.clear();
+    if (leases.length > 0) await this.store.releaseRuns(leases).catch((e) => this.logger.error({ err: e }, "release failed"));
+    this.state = "stopped";
+    this.logger.info({ workerId: this.id, released: leases.length }, "worker stopped");
+  }
+
+  private poll(): void {
+    this.triggerClaim();
+    this.store
+      .nextWakeAt([...this.registry.keys()])
+      .then((at) => at && this.armWake(at.getTime()))
+      .catch((error) => this.logger.warn({ err: error }, "could not read the next wake-up time"));
+  }
+
+  private armWake(at: number): void {
+    if (this.state !== "running") return;
+    if (this.wakeTimer && this.wakeTimer.at <= at) return;
+    this.wakeTimer?.cancel();
+    const cancel = this.clock.setTimer(at, () => {
+      this.wakeTimer = undefined;
+      this.triggerClaim();
+    });
+    this.wakeTimer = { at, cancel };
+  }
+
+  private triggerClaim(): void {
+    if (this.state !== "running") return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = true;
+    this.claimLoop()
+      .catch((error) => this.logger.error({ err: error }, "claiming runs failed; retrying at the next poll"))
+      .finally(() => {
+        this.claiming = false;
+      });
+  }
+
+  private async claimLoop(): Promise<void> {
+    do {
+      this.claimAgain = false;
+      const free = this.concurrency - this.active.size;
+      if (free <= 0 || this.state !== "running") return;
+      const claimed = await this.store.claimRuns({
+        owner: this.id,
+        limit: free,
+        leaseMs: this.leaseMs,
+        workflows: [...this.registry.keys()],
+        maxRecoveries: this.options.maxRecoveries ?? 5,
+      });
+      for (const run of claimed) this.execute(run);
+      if (claimed.length === free) this.claimAgain = true;
+    } while (this.claimAgain);
+  }
+
+  private execute(claimed: ClaimedRun): void {
+    const { run, lease } = claimed;
+    const workflow = this.registry.get(run.workflow) as Workflow<unknown, unknown>;
+    const log = this.logger.child({ runId: run.id, workflow: run.workflow });
+    const offset = claimed.now.getTime() - this.clock.now();
+    const engine = new ReplayEngine({
+      runId: run.id,
+      workflow,
+      input: decode(run.input),
+      startedAt: run.startedAt ?? claimed.now,
+      journal: claimed.journal,
+      retryState: run.retryState,
+      cancelReason: run.cancelReason,
+      now: () => this.clock.now() + offset,
+      append: (entry) => this.store.appendJournal(lease, entry),
+      setTimer: (at, fn) => this.clock.setTimer(at - offset, fn),
+      logger: log,
+      ...(this.options.payloadLimit !== undefined ? { payloadLimit: this.options.payloadLimit } : {}),
+      retryHoldMs: this.retryHoldMs,
+      ...(this.scope ? { scope: this.scope } : {}),
+    });
+    const done = this.activate(engine, lease, log, offset).finally(() => {
+      if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
+      this.triggerClaim();
+    });
+    this.active.set(run.id, { lease, engine, done });
+  }
+
+  private async activate(engine: ReplayEngine, lease: Lease, log: Logger, offset: number): Promise<void> {
+    try {
+      const outcome = await engine.run();
+      if (outcome.type === "released") {
+        this.drained.push(lease);
+        return;
+      }
+      await this.store.finishRun(lease, toRunOutcome(outcome));
+      if (outcome.type === "suspended" && outcome.wakeAt) this.armWake(outcome.wakeAt.getTime() - offset);
+      if (outcome.type === "blocked") log.warn({ error: outcome.error }, outcome.error.message);
+      else log.debug({ outcome: outcome.type }, "activation ended");
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        log.warn({ runId: lease.runId }, error.message);
+        return;
+      }
+      log.error({ err: toErrorData(error) }, "activation failed; the run is retried when its lease expires");
+    }
+  }
+
+  private heartbeat(): void {
+    const leases = [...this.active.values()].map((a) => a.lease);
+    if (leases.length === 0) return;
+    this.store
+      .renewLeases(this.id, leases, this.leaseMs)
+      .then(({ lost, cancelled }) => {
+        for (const runId of lost) {
+          this.logger.warn({ runId }, `lost the lease on run ${runId}; dropping it`);
+          this.active.get(runId)?.engine.drain();
+          this.active.delete(runId);
+        }
+        for (const { runId, reason } of cancelled) this.active.get(runId)?.engine.cancel(reason);
+      })
+      .catch((error) => this.logger.warn({ err: error }, "renewing leases failed; retrying at the next heartbeat"));
+  }
+
+  private deliverCancel(runId: string): void {
+    const active = this.active.get(runId);
+    if (!active) return;
+    this.store
+      .getRun(runId)
+      .then((run) => run?.cancelReason !== undefined && active.engine.cancel(run.cancelReason))
+      .catch((error) => this.logger.warn({ err: error, runId }, "could not read a cancellation"));
+  }
+}
+
+function toRunOutcome(outcome: Exclude<ActivationOutcome, { type: "released" }>): RunOutcome {
+  switch (outcome.type) {
+    case "completed":
+      return { status: "completed", output: outcome.output };
+    case "failed":
+      return { status: "failed", error: outcome.error };
+    case "blocked":
+      return { status: "blocked", error: outcome.error };
+    case "suspended":
+      return { status: "suspended", wakeAt: outcome.wakeAt, retryState: outcome.retryState };
+    case "cancelled": {
+      const result: RunOutcome = { status: "cancelled" };
+      if (outcome.output !== undefined) result.output = outcome.output;
+      if (outcome.error !== undefined) result.error = outcome.error;
+      return result;
+    }
+  }
+}

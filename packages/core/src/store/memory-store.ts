@@ -1,0 +1,337 @@
+import { type Clock, systemClock } from "../runtime/clock.js";
+import { LeaseLostError } from "../workflow/errors.js";
+import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
+import type {
+  ClaimRequest,
+  ClaimedRun,
+  Lease,
+  LeaseRenewal,
+  NewRun,
+  RunChange,
+  RunFilter,
+  RunOutcome,
+  RunRecord,
+  Store,
+  StoreNotification,
+} from "./store.js";
+import { TERMINAL_STATUSES } from "./store.js";
+
+/** Options of `memoryStore`. */
+export interface MemoryStoreOptions {
+  /** The clock that judges what is due (a `TestClock` in tests). */
+  clock?: Clock;
+}
+
+/**
+ * A store in this process's memory, for unit and property tests. Same contract as the Postgres stores.
+ * @example
+ * const store = memoryStore({ clock: new TestClock() });
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  return new MemoryStore(options.clock ?? systemClock);
+}
+
+class MemoryStore implements Store {
+  readonly kind = "memory";
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly journals = new Map<string, JournalEntry[]>();
+  private readonly listeners = new Set<(n: StoreNotification) => void>();
+  private createdSeq = 0;
+  private readonly createdOrder = new Map<string, number>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async migrate(): Promise<void> {}
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  async now(): Promise<Date> {
+    return new Date(this.clock.now());
+  }
+
+  async createRun(input: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+    const existing = this.runs.get(input.id);
+    if (existing) return { run: clone(existing), created: false };
+    const now = this.clock.now();
+    const wakeAt = input.startAt ? input.startAt.getTime() : now + (input.delayMs ?? 0);
+    const run: RunRecord = {
+      id: input.id,
+      workflow: input.workflow,
+      version: input.version,
+      status: "pending",
+      input: input.input,
+      tags: { ...(input.tags ?? {}) },
+      wakeAt: new Date(wakeAt),
+      leaseEpoch: 0,
+      attempts: 0,
+      recoveries: 0,
+      retryState: {},
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    };
+    if (input.parentId !== undefined) run.parentId = input.parentId;
+    this.runs.set(run.id, run);
+    this.createdOrder.set(run.id, this.createdSeq++);
+    this.journals.set(run.id, []);
+    this.notify({ type: "wake" });
+    return { run: clone(run), created: true };
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const run = this.runs.get(id);
+    return run ? clone(run) : undefined;
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunRecord[]> {
+    const statuses = filter.status === undefined ? undefined : [filter.status].flat();
+    return [...this.runs.values()]
+      .filter(
+        (r) =>
+          (!statuses || statuses.includes(r.status)) &&
+          (filter.workflow === undefined || r.workflow === filter.workflow) &&
+          (filter.parentId === undefined || r.parentId === filter.parentId) &&
+          (filter.before === undefined || r.createdAt < filter.before) &&
+          Object.entries(filter.tags ?? {}).every(([k, v]) => r.tags[k] === v),
+      )
+      .sort(
+        (a, b) =>
+          b.createdAt.getTime() - a.createdAt.getTime() ||
+          (this.createdOrder.get(b.id) ?? 0) - (this.createdOrder.get(a.id) ?? 0),
+      )
+      .slice(0, filter.limit)
+      .map(clone);
+  }
+
+  async readJournal(runId: string): Promise<JournalEntry[]> {
+    return (this.journals.get(runId) ?? []).map(clone).sort((a, b) => a.seq - b.seq);
+  }
+
+  async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
+    const now = this.clock.now();
+    const due = [...this.runs.values()]
+      .filter((r) => request.workflows.includes(r.workflow) && this.isDue(r, now))
+      .sort((a, b) => this.dueTime(a) - this.dueTime(b))
+      .slice(0, request.limit);
+    const claimed: ClaimedRun[] = [];
+    for (const run of due) {
+      const recovered = run.status === "running";
+      if (recovered) run.recoveries++;
+      if (recovered && request.maxRecoveries !== undefined && run.recoveries > request.maxRecoveries) {
+        this.park(run, now);
+        continue;
+      }
+      run.status = "running";
+      run.leaseOwner = request.owner;
+      run.leaseExpiresAt = new Date(now + request.leaseMs);
+      run.leaseEpoch++;
+      run.attempts++;
+      run.startedAt ??= new Date(now);
+      run.updatedAt = new Date(now);
+      delete run.wakeAt;
+      claimed.push({
+        run: clone(run),
+        journal: (this.journals.get(run.id) ?? []).map(clone),
+        lease: { runId: run.id, owner: request.owner, epoch: run.leaseEpoch },
+        now: new Date(now),
+      });
+    }
+    return claimed;
+  }
+
+  private park(run: RunRecord, now: number): void {
+    run.status = "blocked";
+    run.error = {
+      name: "CrashLoopError",
+      code: "crash_loop",
+      message: `run ${run.id} crashed its worker ${run.recoveries} times; fix the cause and retry it (durable retry ${run.id})`,
+    };
+    delete run.leaseOwner;
+    delete run.leaseExpiresAt;
+    delete run.wakeAt;
+    run.updatedAt = new Date(now);
+  }
+
+  private isDue(run: RunRecord, now: number): boolean {
+    if (run.status === "pending" || run.status === "suspended") {
+      return run.wakeAt !== undefined && run.wakeAt.getTime() <= now;
+    }
+    return run.status === "running" && run.leaseExpiresAt !== undefined && run.leaseExpiresAt.getTime() <= now;
+  }
+
+  private dueTime(run: RunRecord): number {
+    return (run.wakeAt ?? run.leaseExpiresAt ?? new Date(0)).getTime();
+  }
+
+  async renewLeases(owner: string, leases: readonly Lease[], leaseMs: number): Promise<LeaseRenewal> {
+    const now = this.clock.now();
+    const renewal: LeaseRenewal = { lost: [], cancelled: [] };
+    for (const lease of leases) {
+      const run = this.runs.get(lease.runId);
+      if (!run || !this.holds(run, lease, now) || run.leaseOwner !== owner) {
+        renewal.lost.push(lease.runId);
+        continue;
+      }
+      run.leaseExpiresAt = new Date(now + leaseMs);
+      if (run.cancelReason !== undefined) renewal.cancelled.push({ runId: run.id, reason: run.cancelReason });
+    }
+    return renewal;
+  }
+
+  private holds(run: RunRecord, lease: Lease, now: number): boolean {
+    return (
+      run.status === "running" &&
+      run.leaseEpoch === lease.epoch &&
+      run.leaseOwner === lease.owner &&
+      run.leaseExpiresAt !== undefined &&
+      run.leaseExpiresAt.getTime() > now
+    );
+  }
+
+  private fenced(lease: Lease): RunRecord {
+    const run = this.runs.get(lease.runId);
+    if (!run || !this.holds(run, lease, this.clock.now())) throw new LeaseLostError(lease.runId);
+    return run;
+  }
+
+  async appendJournal(lease: Lease, entry: NewJournalEntry): Promise<Date> {
+    this.fenced(lease);
+    const journal = this.journals.get(lease.runId) ?? [];
+    if (journal.some((e) => e.seq === entry.seq)) {
+      throw new Error(`journal of run ${lease.runId} already has seq ${entry.seq}`);
+    }
+    const completedAt = new Date(this.clock.now());
+    journal.push(clone({ ...entry, runId: lease.runId, completedAt } as JournalEntry));
+    this.journals.set(lease.runId, journal);
+    return completedAt;
+  }
+
+  async finishRun(lease: Lease, outcome: RunOutcome): Promise<void> {
+    const run = this.fenced(lease);
+    const now = this.clock.now();
+    delete run.leaseOwner;
+    delete run.leaseExpiresAt;
+    run.updatedAt = new Date(now);
+    run.status = outcome.status;
+    if (outcome.status === "suspended") {
+      run.retryState = clone(outcome.retryState);
+      const wake = run.cancelReason !== undefined ? now : outcome.wakeAt?.getTime();
+      if (wake === undefined) delete run.wakeAt;
+      else run.wakeAt = new Date(wake);
+      if (wake !== undefined) this.notify({ type: "wake" });
+      return;
+    }
+    if ("output" in outcome && outcome.output !== undefined) run.output = outcome.output;
+    if ("error" in outcome && outcome.error !== undefined) run.error = outcome.error;
+    if (outcome.status !== "blocked") {
+      run.finishedAt = new Date(now);
+      delete run.cancelReason;
+    }
+    run.retryState = {};
+    this.notify({ type: "finished", runId: run.id });
+  }
+
+  async releaseRuns(leases: readonly Lease[]): Promise<void> {
+    const now = this.clock.now();
+    for (const lease of leases) {
+      const run = this.runs.get(lease.runId);
+      if (!run || run.leaseEpoch !== lease.epoch || run.status !== "running") continue;
+      run.status = "pending";
+      run.wakeAt = new Date(now);
+      delete run.leaseOwner;
+      delete run.leaseExpiresAt;
+      run.updatedAt = new Date(now);
+    }
+    if (leases.length > 0) this.notify({ type: "wake" });
+  }
+
+  async requestCancel(id: string, reason: string): Promise<RunChange | undefined> {
+    const run = this.runs.get(id);
+    if (!run) return undefined;
+    if (TERMINAL_STATUSES.includes(run.status)) return { run: clone(run), changed: false };
+    const now = this.clock.now();
+    run.updatedAt = new Date(now);
+    if (run.status === "blocked" || (run.status === "pending" && run.attempts === 0)) {
+      run.status = "cancelled";
+      run.error = { name: "CancelledError", code: "cancelled", message: `run ${id} was cancelled: ${reason}` };
+      run.finishedAt = new Date(now);
+      delete run.wakeAt;
+      this.notify({ type: "finished", runId: id });
+      return { run: clone(run), changed: true };
+    }
+    run.cancelReason ??= reason;
+    if (run.status === "running") {
+      this.notify({ type: "cancel", runId: id });
+    } else {
+      run.wakeAt = new Date(now);
+      this.notify({ type: "wake" });
+    }
+    return { run: clone(run), changed: true };
+  }
+
+  async retryRun(id: string): Promise<RunChange | undefined> {
+    const run = this.runs.get(id);
+    if (!run) return undefined;
+    if (run.status !== "blocked" && run.status !== "failed") return { run: clone(run), changed: false };
+    if (run.status === "failed") {
+      const journal = this.journals.get(id) ?? [];
+      const cut = lastFailureOrder(journal);
+      if (cut !== undefined) {
+        this.journals.set(
+          id,
+          journal.filter((e) => e.order < cut),
+        );
+      }
+    }
+    const now = this.clock.now();
+    run.status = "pending";
+    run.wakeAt = new Date(now);
+    run.recoveries = 0;
+    run.retryState = {};
+    delete run.error;
+    delete run.finishedAt;
+    run.updatedAt = new Date(now);
+    this.notify({ type: "wake" });
+    return { run: clone(run), changed: true };
+  }
+
+  async nextWakeAt(workflows: readonly string[]): Promise<Date | undefined> {
+    let earliest: number | undefined;
+    for (const run of this.runs.values()) {
+      if (!workflows.includes(run.workflow)) continue;
+      const at =
+        run.status === "pending" || run.status === "suspended"
+          ? run.wakeAt?.getTime()
+          : run.status === "running"
+            ? run.leaseExpiresAt?.getTime()
+            : undefined;
+      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    return earliest === undefined ? undefined : new Date(earliest);
+  }
+
+  subscribe(listener: (notification: StoreNotification) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(notification: StoreNotification): void {
+    for (const listener of this.listeners) queueMicrotask(() => listener(notification));
+  }
+}
+
+/**
+ * The delivery order of the last failed step, call or child in a journal: where `retry` of a failed run
+ * cuts the journal so that step runs again with a fresh retry budget.
+ */
+export function lastFailureOrder(journal: readonly JournalEntry[]): number | undefined {
+  let cut: number | undefined;
+  for (const entry of journal) {
+    if (entry.outcome === "error" && (cut === undefined || entry.order > cut)) cut = entry.order;
+  }
+  return cut;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}

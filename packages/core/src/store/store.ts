@@ -1,0 +1,153 @@
+import type { ErrorData } from "../workflow/errors.js";
+import type { JournalEntry, NewJournalEntry, RetryState } from "../workflow/journal.js";
+import type { Encoded } from "../workflow/serialize.js";
+
+/** The states of a run; `runs.status` holds the same strings. */
+export type RunStatus = "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled" | "blocked";
+
+/** The statuses a run never leaves. */
+export const TERMINAL_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
+
+/** A run as stored (payloads still encoded). */
+export interface RunRecord {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  input: Encoded;
+  output?: Encoded;
+  error?: ErrorData;
+  parentId?: string;
+  tags: Record<string, string>;
+  /** When the run is next due (pending or suspended). */
+  wakeAt?: Date;
+  leaseOwner?: string;
+  leaseExpiresAt?: Date;
+  /** Bumped by every claim; journal writes are fenced by it. */
+  leaseEpoch: number;
+  /** Activations so far. */
+  attempts: number;
+  /** Claims of a run whose previous holder vanished (crashes), counted apart from step retries. */
+  recoveries: number;
+  /** Set when cancellation was requested and not yet delivered. */
+  cancelReason?: string;
+  retryState: RetryState;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  updatedAt: Date;
+}
+
+/** A run to create. Due now unless `startAt` or `delayMs` says otherwise (judged by the store's clock). */
+export interface NewRun {
+  id: string;
+  workflow: string;
+  version: string;
+  input: Encoded;
+  parentId?: string;
+  tags?: Record<string, string>;
+  startAt?: Date;
+  delayMs?: number;
+}
+
+/** The right to write a run's journal: held by one worker, fenced by `epoch`. */
+export interface Lease {
+  runId: string;
+  owner: string;
+  epoch: number;
+}
+
+/** A run a worker just claimed: the row, its whole journal (one read) and the store's clock at the claim. */
+export interface ClaimedRun {
+  run: RunRecord;
+  journal: JournalEntry[];
+  lease: Lease;
+  now: Date;
+}
+
+/** What `claimRuns` takes. */
+export interface ClaimRequest {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  /** Only runs of these workflows. */
+  workflows: readonly string[];
+  /** Runs that crashed their worker more often than this are parked as `blocked` (code `crash_loop`). */
+  maxRecoveries?: number;
+}
+
+/** How an activation ended, as the store records it. One statement. */
+export type RunOutcome =
+  | { status: "completed"; output: Encoded }
+  | { status: "failed"; error: ErrorData }
+  | { status: "cancelled"; output?: Encoded; error?: ErrorData }
+  | { status: "blocked"; error: ErrorData }
+  | { status: "suspended"; wakeAt: Date | null; retryState: RetryState };
+
+/** What a heartbeat learns: leases lost, and runs whose cancellation was requested meanwhile. */
+export interface LeaseRenewal {
+  lost: string[];
+  cancelled: { runId: string; reason: string }[];
+}
+
+/** Filters of `listRuns`; newest first. */
+export interface RunFilter {
+  status?: RunStatus | readonly RunStatus[];
+  workflow?: string;
+  tags?: Record<string, string>;
+  parentId?: string;
+  /** Only runs created strictly before this time (paging). */
+  before?: Date;
+  limit: number;
+}
+
+/** Announcements between processes: work became due, a run finished, a running run was cancelled. */
+export type StoreNotification =
+  | { type: "wake" }
+  | { type: "finished"; runId: string }
+  | { type: "cancel"; runId: string };
+
+/** Result of `requestCancel` and `retryRun`: the run after the change, and whether anything changed. */
+export interface RunChange {
+  run: RunRecord;
+  changed: boolean;
+}
+
+/**
+ * The one interface between the engine and persistence. Implemented by `memoryStore`, `postgresStore` and
+ * `pgliteStore`, and checked by one contract suite.
+ */
+export interface Store {
+  readonly kind: string;
+  /** Applies the schema (idempotent; safe to call from many processes at once). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a run, or returns the existing one with the same id (`created: false`). */
+  createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(filter: RunFilter): Promise<RunRecord[]>;
+  readJournal(runId: string): Promise<JournalEntry[]>;
+
+  /** Claims up to `limit` due runs in one statement, reading their journals. */
+  claimRuns(request: ClaimRequest): Promise<ClaimedRun[]>;
+  /** Renews every lease the owner holds, in one statement. */
+  renewLeases(owner: string, leases: readonly Lease[], leaseMs: number): Promise<LeaseRenewal>;
+  /** Appends one journal entry, fenced by the lease; resolves to its recorded time. Throws `LeaseLostError`. */
+  appendJournal(lease: Lease, entry: NewJournalEntry): Promise<Date>;
+  /** Records how an activation ended and drops the lease. Throws `LeaseLostError`. */
+  finishRun(lease: Lease, outcome: RunOutcome): Promise<void>;
+  /** Gives runs back so any worker can claim them at once. */
+  releaseRuns(leases: readonly Lease[]): Promise<void>;
+
+  /** Asks a run to cancel: at once when nothing is running it, else at its current await. */
+  requestCancel(id: string, reason: string): Promise<RunChange | undefined>;
+  /** Resumes a `blocked` or `failed` run. */
+  retryRun(id: string): Promise<RunChange | undefined>;
+  /** The earliest time a pending or suspended run of these workflows is due. */
+  nextWakeAt(workflows: readonly string[]): Promise<Date | undefined>;
+  /** The store's current time. */
+  now(): Promise<Date>;
+  /** Listens for announcements; returns the function that stops listening. */
+  subscribe(listener: (notification: StoreNotification) => void): () => void;
+}
