@@ -72,6 +72,7 @@ export type {
   RunFilter,
   StoreNotification,
   RunChange,
+  EventRecord,
 } from "./store/store.js";
 
 // Runtime

@@ -286,7 +286,12 @@ function toRunOutcome(outcome: Exclude<ActivationOutcome, { type: "released" }>)
     case "blocked":
       return { status: "blocked", error: outcome.error };
     case "suspended":
-      return { status: "suspended", wakeAt: outcome.wakeAt, retryState: outcome.retryState };
+      return {
+        status: "suspended",
+        wakeAt: outcome.wakeAt,
+        retryState: outcome.retryState,
+        waitingFor: outcome.waitingFor,
+      };
     case "cancelled": {
       const result: RunOutcome = { status: "cancelled" };
       if (outcome.output !== undefined) result.output = outcome.output;

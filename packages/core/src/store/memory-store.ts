@@ -4,6 +4,7 @@ import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
 import type {
   ClaimRequest,
   ClaimedRun,
+  EventRecord,
   Lease,
   LeaseRenewal,
   NewRun,
@@ -35,6 +36,9 @@ class MemoryStore implements Store {
   readonly kind = "memory";
   private readonly runs = new Map<string, RunRecord>();
   private readonly journals = new Map<string, JournalEntry[]>();
+  private readonly events = new Map<string, EventRecord[]>();
+  private readonly wakePending = new Set<string>();
+  private eventSeq = 0;
   private readonly listeners = new Set<(n: StoreNotification) => void>();
   private createdSeq = 0;
   private readonly createdOrder = new Map<string, number>();
@@ -67,10 +71,15 @@ class MemoryStore implements Store {
       attempts: 0,
       recoveries: 0,
       retryState: {},
+      priority: input.priority ?? 0,
+      waitingFor: [],
       createdAt: new Date(now),
       updatedAt: new Date(now),
     };
     if (input.parentId !== undefined) run.parentId = input.parentId;
+    if (input.queue !== undefined) run.queue = input.queue;
+    if (input.concurrencyKey !== undefined) run.concurrencyKey = input.concurrencyKey;
+    if (input.continuedFrom !== undefined) run.continuedFrom = input.continuedFrom;
     this.runs.set(run.id, run);
     this.createdOrder.set(run.id, this.createdSeq++);
     this.journals.set(run.id, []);
@@ -111,7 +120,7 @@ class MemoryStore implements Store {
     const now = this.clock.now();
     const due = [...this.runs.values()]
       .filter((r) => request.workflows.includes(r.workflow) && this.isDue(r, now))
-      .sort((a, b) => this.dueTime(a) - this.dueTime(b))
+      .sort((a, b) => b.priority - a.priority || this.dueTime(a) - this.dueTime(b))
       .slice(0, request.limit);
     const claimed: ClaimedRun[] = [];
     for (const run of due) {
@@ -128,10 +137,13 @@ class MemoryStore implements Store {
       run.attempts++;
       run.startedAt ??= new Date(now);
       run.updatedAt = new Date(now);
+      run.waitingFor = [];
       delete run.wakeAt;
+      this.wakePending.delete(run.id);
       claimed.push({
         run: clone(run),
         journal: (this.journals.get(run.id) ?? []).map(clone),
+        events: this.unconsumed(run.id),
         lease: { runId: run.id, owner: request.owner, epoch: run.leaseEpoch },
         now: new Date(now),
       });
@@ -194,11 +206,18 @@ class MemoryStore implements Store {
     return run;
   }
 
-  async appendJournal(lease: Lease, entry: NewJournalEntry): Promise<Date> {
+  async appendJournal(lease: Lease, entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date> {
     this.fenced(lease);
     const journal = this.journals.get(lease.runId) ?? [];
     if (journal.some((e) => e.seq === entry.seq)) {
       throw new Error(`journal of run ${lease.runId} already has seq ${entry.seq}`);
+    }
+    if (options?.consumeEvent !== undefined) {
+      const event = this.events.get(lease.runId)?.find((e) => e.id === options.consumeEvent);
+      if (!event || event.consumedSeq !== undefined) {
+        throw new Error(`event ${options.consumeEvent} of run ${lease.runId} is missing or already consumed`);
+      }
+      event.consumedSeq = entry.seq;
     }
     const completedAt = new Date(this.clock.now());
     journal.push(clone({ ...entry, runId: lease.runId, completedAt } as JournalEntry));
@@ -212,10 +231,21 @@ class MemoryStore implements Store {
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
     run.updatedAt = new Date(now);
+    if (outcome.status === "continued") {
+      run.status = "completed";
+      run.continuedAs = outcome.next.id;
+      run.finishedAt = new Date(now);
+      run.retryState = {};
+      await this.createRun({ ...outcome.next, continuedFrom: run.id });
+      this.finished(run);
+      return;
+    }
     run.status = outcome.status;
     if (outcome.status === "suspended") {
       run.retryState = clone(outcome.retryState);
-      const wake = run.cancelReason !== undefined ? now : outcome.wakeAt?.getTime();
+      run.waitingFor = [...outcome.waitingFor];
+      const woken = run.cancelReason !== undefined || this.wakePending.delete(run.id);
+      const wake = woken ? now : outcome.wakeAt?.getTime();
       if (wake === undefined) delete run.wakeAt;
       else run.wakeAt = new Date(wake);
       if (wake !== undefined) this.notify({ type: "wake" });
@@ -228,7 +258,77 @@ class MemoryStore implements Store {
       delete run.cancelReason;
     }
     run.retryState = {};
+    this.finished(run);
+  }
+
+  private finished(run: RunRecord): void {
     this.notify({ type: "finished", runId: run.id });
+    if (run.parentId !== undefined) this.poke(run.parentId);
+  }
+
+  /** Wakes a suspended run now, or remembers the wake for a running one. */
+  private poke(runId: string): boolean {
+    const run = this.runs.get(runId);
+    if (!run) return false;
+    if (run.status === "suspended") {
+      run.wakeAt = new Date(this.clock.now());
+      this.notify({ type: "wake" });
+    } else if (run.status === "running") {
+      this.wakePending.add(runId);
+      this.notify({ type: "event", runId });
+    }
+    return true;
+  }
+
+  async wakeRun(runId: string): Promise<void> {
+    this.poke(runId);
+  }
+
+  async sendEvent(runId: string, name: string, payload: EventRecord["payload"]): Promise<EventRecord | undefined> {
+    const run = this.runs.get(runId);
+    if (!run) return undefined;
+    const event: EventRecord = {
+      id: String(++this.eventSeq).padStart(12, "0"),
+      runId,
+      name,
+      payload: clone(payload),
+      createdAt: new Date(this.clock.now()),
+    };
+    const list = this.events.get(runId) ?? [];
+    list.push(event);
+    this.events.set(runId, list);
+    if (run.status === "running" || run.waitingFor.includes(name)) this.poke(runId);
+    return clone(event);
+  }
+
+  async readEvents(runId: string): Promise<EventRecord[]> {
+    return this.unconsumed(runId);
+  }
+
+  private unconsumed(runId: string): EventRecord[] {
+    return (this.events.get(runId) ?? []).filter((e) => e.consumedSeq === undefined).map(clone);
+  }
+
+  async forkRun(sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord> {
+    const { run: created } = await this.createRun(run);
+    const copied = (this.journals.get(sourceId) ?? [])
+      .filter((e) => e.seq < fromSeq)
+      .sort((a, b) => a.order - b.order)
+      .map((e, order) => clone({ ...e, runId: run.id, order }));
+    this.journals.set(run.id, copied);
+    return created;
+  }
+
+  async pruneRuns(olderThan: Date): Promise<number> {
+    let pruned = 0;
+    for (const run of [...this.runs.values()]) {
+      if (!TERMINAL_STATUSES.includes(run.status) || !run.finishedAt || run.finishedAt >= olderThan) continue;
+      this.runs.delete(run.id);
+      this.journals.delete(run.id);
+      this.events.delete(run.id);
+      pruned++;
+    }
+    return pruned;
   }
 
   async releaseRuns(leases: readonly Lease[]): Promise<void> {

@@ -32,6 +32,17 @@ export interface RunRecord {
   /** Set when cancellation was requested and not yet delivered. */
   cancelReason?: string;
   retryState: RetryState;
+  /** Flow control: the run's queue, its concurrency key and priority (higher first). */
+  queue?: string;
+  concurrencyKey?: string;
+  priority: number;
+  /** Set while a flow-control limit holds a pending run, e.g. `concurrency:emails/key=u1`. */
+  heldBy?: string;
+  /** Continue-as-new chain. */
+  continuedFrom?: string;
+  continuedAs?: string;
+  /** Event names a suspended run waits for: `sendEvent` of one of them wakes it. */
+  waitingFor: string[];
   createdAt: Date;
   startedAt?: Date;
   finishedAt?: Date;
@@ -48,6 +59,21 @@ export interface NewRun {
   tags?: Record<string, string>;
   startAt?: Date;
   delayMs?: number;
+  queue?: string;
+  concurrencyKey?: string;
+  priority?: number;
+  continuedFrom?: string;
+}
+
+/** An event sent to a run, kept until the run consumes it. `id` orders events of a run. */
+export interface EventRecord {
+  id: string;
+  runId: string;
+  name: string;
+  payload: Encoded;
+  createdAt: Date;
+  /** The journal seq that consumed it. */
+  consumedSeq?: number;
 }
 
 /** The right to write a run's journal: held by one worker, fenced by `epoch`. */
@@ -61,6 +87,8 @@ export interface Lease {
 export interface ClaimedRun {
   run: RunRecord;
   journal: JournalEntry[];
+  /** Events sent to the run and not consumed yet, oldest first. */
+  events: EventRecord[];
   lease: Lease;
   now: Date;
 }
@@ -82,7 +110,9 @@ export type RunOutcome =
   | { status: "failed"; error: ErrorData }
   | { status: "cancelled"; output?: Encoded; error?: ErrorData }
   | { status: "blocked"; error: ErrorData }
-  | { status: "suspended"; wakeAt: Date | null; retryState: RetryState };
+  | { status: "suspended"; wakeAt: Date | null; retryState: RetryState; waitingFor: string[] }
+  /** Completes this run with `continuedAs = next.id` and creates `next` (with `continuedFrom`), atomically. */
+  | { status: "continued"; next: NewRun };
 
 /** What a heartbeat learns: leases lost, and runs whose cancellation was requested meanwhile. */
 export interface LeaseRenewal {
@@ -105,7 +135,8 @@ export interface RunFilter {
 export type StoreNotification =
   | { type: "wake" }
   | { type: "finished"; runId: string }
-  | { type: "cancel"; runId: string };
+  | { type: "cancel"; runId: string }
+  | { type: "event"; runId: string };
 
 /** Result of `requestCancel` and `retryRun`: the run after the change, and whether anything changed. */
 export interface RunChange {
@@ -133,9 +164,17 @@ export interface Store {
   claimRuns(request: ClaimRequest): Promise<ClaimedRun[]>;
   /** Renews every lease the owner holds, in one statement. */
   renewLeases(owner: string, leases: readonly Lease[], leaseMs: number): Promise<LeaseRenewal>;
-  /** Appends one journal entry, fenced by the lease; resolves to its recorded time. Throws `LeaseLostError`. */
-  appendJournal(lease: Lease, entry: NewJournalEntry): Promise<Date>;
-  /** Records how an activation ended and drops the lease. Throws `LeaseLostError`. */
+  /**
+   * Appends one journal entry, fenced by the lease, in one statement; resolves to its recorded time.
+   * With `consumeEvent`, marks that event consumed by this entry's seq in the same statement.
+   * Throws `LeaseLostError`.
+   */
+  appendJournal(lease: Lease, entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date>;
+  /**
+   * Records how an activation ended and drops the lease, in one statement. A run that suspends after a
+   * cancellation was requested, or after it was woken while running (an event, a child finished), is
+   * due at once. Finishing a child wakes its parent. Throws `LeaseLostError`.
+   */
   finishRun(lease: Lease, outcome: RunOutcome): Promise<void>;
   /** Gives runs back so any worker can claim them at once. */
   releaseRuns(leases: readonly Lease[]): Promise<void>;
@@ -146,6 +185,20 @@ export interface Store {
   retryRun(id: string): Promise<RunChange | undefined>;
   /** The earliest time a pending or suspended run of these workflows is due. */
   nextWakeAt(workflows: readonly string[]): Promise<Date | undefined>;
+  /**
+   * Keeps an event for a run (until consumed) and wakes the run if it waits for that name; a running
+   * run is told through a notification, and the wake is remembered if it suspends meanwhile.
+   * Returns undefined when no run has that id.
+   */
+  sendEvent(runId: string, name: string, payload: Encoded): Promise<EventRecord | undefined>;
+  /** Events of a run not consumed yet, oldest first. */
+  readEvents(runId: string): Promise<EventRecord[]>;
+  /** Wakes a run now (a child finished, ...); remembered if the run is running. */
+  wakeRun(runId: string): Promise<void>;
+  /** Creates `run` with a copy of the source's journal entries `seq < fromSeq`. */
+  forkRun(sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord>;
+  /** Deletes finished runs (completed, failed, cancelled) finished before `olderThan`, with their journals and events. */
+  pruneRuns(olderThan: Date): Promise<number>;
   /** The store's current time. */
   now(): Promise<Date>;
   /** Listens for announcements; returns the function that stops listening. */

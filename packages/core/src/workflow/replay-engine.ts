@@ -52,7 +52,7 @@ export type ActivationOutcome =
   | { type: "completed"; output: Encoded }
   | { type: "failed"; error: ErrorData }
   | { type: "cancelled"; output?: Encoded; error?: ErrorData }
-  | { type: "suspended"; wakeAt: Date | null; retryState: RetryState }
+  | { type: "suspended"; wakeAt: Date | null; retryState: RetryState; waitingFor: string[] }
   | { type: "blocked"; error: ErrorData }
   | { type: "released" };
 
@@ -333,7 +333,13 @@ export class ReplayEngine {
 
   private suspend(): ActivationOutcome {
     const at = this.earliestTimer();
-    return { type: "suspended", wakeAt: at === undefined ? null : new Date(at), retryState: this.retryState };
+    const waitingFor = [...this.issued.values()].filter((p) => !p.settled && p.kind === "event").map((p) => p.name);
+    return {
+      type: "suspended",
+      wakeAt: at === undefined ? null : new Date(at),
+      retryState: this.retryState,
+      waitingFor: [...new Set(waitingFor)],
+    };
   }
 
   private finish(done: NonNullable<ReplayEngine["done"]>): ActivationOutcome {
