@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ClaimedRun, Lease, RunOutcome, Store } from "../store/store.js";
-import type { Logger } from "../workflow/context.js";
+import type { Logger, StepContext } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
 import { type ActivationOutcome, type CodeScope, ReplayEngine } from "../workflow/replay-engine.js";
@@ -36,6 +36,8 @@ export interface WorkerOptions {
   retryHold?: Duration;
   /** Claims of a crashed run before it is parked as `blocked` (default 5). */
   maxRecoveries?: number;
+  /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
+  stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
 }
 
 interface Active {
@@ -223,6 +225,7 @@ export class Worker {
       ...(this.options.payloadLimit !== undefined ? { payloadLimit: this.options.payloadLimit } : {}),
       retryHoldMs: this.retryHoldMs,
       ...(this.scope ? { scope: this.scope } : {}),
+      ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
     });
     const done = this.activate(engine, lease, log, offset).finally(() => {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);

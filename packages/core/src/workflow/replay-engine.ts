@@ -45,6 +45,8 @@ export interface ActivationHost {
   /** Waits between step attempts up to this long are held in process; longer ones suspend (default 5 s). */
   readonly retryHoldMs?: number;
   readonly scope?: CodeScope;
+  /** Test doubles: a step (or decision) whose name is here runs this function instead of its own. */
+  readonly stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
 }
 
 /** How an activation ended. */
@@ -451,7 +453,8 @@ export class ReplayEngine {
       abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true });
     });
     aborted.catch(() => {});
-    const work = Promise.resolve().then(() => this.scope.step(() => fn(stepContext)));
+    const body = this.host.stepMocks?.get(name) ?? fn;
+    const work = Promise.resolve().then(() => this.scope.step(() => body(stepContext)));
     Promise.race([work, aborted])
       .then((value) => ({ ok: true as const, result: encode(value, `run ${runId} step "${name}" (seq ${seq}) result`, this.limit) }))
       .catch((error: unknown) => ({ ok: false as const, error }))
