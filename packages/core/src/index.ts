@@ -53,7 +53,13 @@ export type {
   CancelEntry,
 } from "./workflow/journal.js";
 export { ReplayEngine } from "./workflow/replay-engine.js";
-export type { ActivationHost, ActivationOutcome, CodeScope } from "./workflow/replay-engine.js";
+export type {
+  ActivationHost,
+  ActivationOutcome,
+  CodeScope,
+  StepAttemptInfo,
+  StepAttemptInterceptor,
+} from "./workflow/replay-engine.js";
 
 // Storage
 export { memoryStore, lastFailureOrder } from "./store/memory-store.js";

@@ -4,7 +4,12 @@ import type { ClaimedRun, Lease, RunOutcome, Store } from "../store/store.js";
 import type { Logger, StepContext } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
-import { type ActivationOutcome, type CodeScope, ReplayEngine } from "../workflow/replay-engine.js";
+import {
+  type ActivationOutcome,
+  type CodeScope,
+  ReplayEngine,
+  type StepAttemptInterceptor,
+} from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
 import type { Workflow } from "../workflow/workflow.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -38,6 +43,8 @@ export interface WorkerOptions {
   maxRecoveries?: number;
   /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
   stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
+  /** Wraps every live step attempt (tracing, counting, fault injection in tests). */
+  interceptStepAttempt?: StepAttemptInterceptor;
 }
 
 interface Active {
@@ -226,6 +233,7 @@ export class Worker {
       retryHoldMs: this.retryHoldMs,
       ...(this.scope ? { scope: this.scope } : {}),
       ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
+      ...(this.options.interceptStepAttempt ? { interceptStepAttempt: this.options.interceptStepAttempt } : {}),
     });
     const done = this.activate(engine, lease, log, offset).finally(() => {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);

@@ -23,6 +23,20 @@ export interface CodeScope {
   step<T>(fn: () => T): T;
 }
 
+/** Which step attempt is about to run. */
+export interface StepAttemptInfo {
+  runId: string;
+  workflow: string;
+  kind: "call" | "decide";
+  name: string;
+  seq: number;
+  attempt: number;
+  idempotencyKey: string;
+}
+
+/** Wraps every live step attempt: for tracing, counting executions, or injecting failures in tests. */
+export type StepAttemptInterceptor = (info: StepAttemptInfo, next: () => Promise<unknown>) => Promise<unknown>;
+
 /** Everything one activation of a run needs from the runtime. */
 export interface ActivationHost {
   readonly runId: string;
@@ -47,6 +61,7 @@ export interface ActivationHost {
   readonly scope?: CodeScope;
   /** Test doubles: a step (or decision) whose name is here runs this function instead of its own. */
   readonly stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
+  readonly interceptStepAttempt?: StepAttemptInterceptor;
 }
 
 /** How an activation ended. */
@@ -454,7 +469,12 @@ export class ReplayEngine {
     });
     aborted.catch(() => {});
     const body = this.host.stepMocks?.get(name) ?? fn;
-    const work = Promise.resolve().then(() => this.scope.step(() => body(stepContext)));
+    const execute = () => Promise.resolve(this.scope.step(() => body(stepContext)));
+    const intercept = this.host.interceptStepAttempt;
+    const info = { runId, workflow: this.host.workflow.name, kind: kind as "call" | "decide", name, seq, attempt };
+    const work = Promise.resolve().then(() =>
+      intercept ? intercept({ ...info, idempotencyKey: stepContext.idempotencyKey }, execute) : execute(),
+    );
     Promise.race([work, aborted])
       .then((value) => ({ ok: true as const, result: encode(value, `run ${runId} step "${name}" (seq ${seq}) result`, this.limit) }))
       .catch((error: unknown) => ({ ok: false as const, error }))
