@@ -18,10 +18,12 @@ const FINAL = ["completed", "failed", "cancelled", "blocked"];
 /** A memory store, a worker and a client on one virtual clock, for core's own tests. */
 export function createHarness(
   workflows: Workflow<any, any>[],
-  options: { store?: Store; worker?: Partial<WorkerOptions>; clock?: TestClock } = {},
+  options: { store?: Store; observer?: Store; worker?: Partial<WorkerOptions>; clock?: TestClock } = {},
 ) {
   const clock = options.clock ?? new TestClock();
   const store = options.store ?? memoryStore({ clock });
+  // Tests that kill a simulated process watch the run through a store that does not die with it.
+  const observer = options.observer ?? store;
   const logs: { level: number; msg: string; [k: string]: unknown }[] = [];
   const logger = pino(
     { level: "debug" },
@@ -50,18 +52,19 @@ export function createHarness(
     return worker;
   };
   const client = new Client({ store });
+  const observerClient = new Client({ store: observer });
   const names = workflows.map((w) => w.name);
 
-  async function settle(id: string): Promise<RunInfo> {
+  async function settle(id: string, stop: () => boolean = () => false): Promise<RunInfo> {
     await skipTime({
       clock,
-      store,
+      store: observer,
       workers,
       workflows: names,
-      until: async () => FINAL.includes((await store.getRun(id))?.status ?? ""),
-      onStuck: async () => new Error(`run ${id} can never finish: ${JSON.stringify(await store.getRun(id))}`),
+      until: async () => stop() || FINAL.includes((await observer.getRun(id))?.status ?? ""),
+      onStuck: async () => new Error(`run ${id} can never finish: ${JSON.stringify(await observer.getRun(id))}`),
     });
-    return (await client.get(id)) as RunInfo;
+    return (await observerClient.get(id)) as RunInfo;
   }
 
   return {

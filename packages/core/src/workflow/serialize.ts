@@ -21,11 +21,11 @@ interface ErrorShape extends ErrorData {
   cause?: ErrorShape;
 }
 
-codec.registerCustom<Error, string>(
+codec.registerCustom<Error, Record<string, never>>(
   {
     isApplicable: (v): v is Error => v instanceof Error,
-    serialize: (error) => JSON.stringify(errorShape(error, 0)),
-    deserialize: (text) => reviveError(JSON.parse(text) as ErrorShape),
+    serialize: (error) => errorShape(error, 0) as unknown as Record<string, never>,
+    deserialize: (shape) => reviveError(shape as unknown as ErrorShape),
   },
   "durable.Error",
 );
@@ -39,9 +39,22 @@ function errorShape(error: Error, depth: number): ErrorShape {
   return shape;
 }
 
+const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
 function reviveError(shape: ErrorShape): Error {
-  const error = new Error(shape.message, shape.cause ? { cause: reviveError(shape.cause) } : undefined);
-  error.name = shape.name;
+  const Class = BUILTIN_ERRORS[shape.name] ?? Error;
+  const error = new Class(shape.message, shape.cause ? { cause: reviveError(shape.cause) } : undefined);
+  if (error.name !== shape.name) {
+    Object.defineProperty(error, "name", { value: shape.name, writable: true, configurable: true, enumerable: false });
+  }
   if (shape.stack !== undefined) error.stack = shape.stack;
   if (shape.code !== undefined) Object.assign(error, { code: shape.code });
   return error;
