@@ -1,23 +1,24 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import {
+  type AnyWorkflow,
   Client,
+  memoryStore,
   type RunInfo,
   type StartOptions,
   type Store,
+  skipTime,
   TestClock,
   Worker,
   type WorkerOptions,
   type Workflow,
-  memoryStore,
-  skipTime,
 } from "../index.js";
 
 const FINAL = ["completed", "failed", "cancelled", "blocked"];
 
 /** A memory store, a worker and a client on one virtual clock, for core's own tests. */
 export function createHarness(
-  workflows: Workflow<any, any>[],
+  workflows: AnyWorkflow[],
   options: { store?: Store; observer?: Store; worker?: Partial<WorkerOptions>; clock?: TestClock } = {},
 ) {
   const clock = options.clock ?? new TestClock();
@@ -62,7 +63,8 @@ export function createHarness(
       workers,
       workflows: names,
       until: async () => stop() || FINAL.includes((await observer.getRun(id))?.status ?? ""),
-      onStuck: async () => new Error(`run ${id} can never finish: ${JSON.stringify(await observer.getRun(id))}`),
+      onStuck: async () =>
+        new Error(`run ${id} can never finish: ${JSON.stringify(await observer.getRun(id))}`),
     });
     return (await observerClient.get(id)) as RunInfo;
   }

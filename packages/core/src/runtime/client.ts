@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { RunFilter, RunRecord, RunStatus, Store } from "../store/store.js";
 import {
   CancelledError,
-  DurableError,
+  type DurableError,
   type ErrorData,
   NonDeterminismError,
   RunNotFoundError,
@@ -89,11 +89,22 @@ export interface ClientOptions {
   payloadLimit?: number;
 }
 
-const RUN_STATUSES = ["pending", "running", "suspended", "completed", "failed", "cancelled", "blocked"] as const;
+const RUN_STATUSES = [
+  "pending",
+  "running",
+  "suspended",
+  "completed",
+  "failed",
+  "cancelled",
+  "blocked",
+] as const;
 
 const startOptionsSchema = z.object({
   id: z.string().min(1).max(512).optional(),
-  startAt: z.date().refine((d) => !Number.isNaN(d.getTime()), "must be a valid Date").optional(),
+  startAt: z
+    .date()
+    .refine((d) => !Number.isNaN(d.getTime()), "must be a valid Date")
+    .optional(),
   delay: z.union([z.string(), z.number()]).optional(),
   tags: z.record(z.string().min(1), z.string()).optional(),
 });
@@ -253,7 +264,8 @@ export function reviveRunError(run: RunRecord): DurableError {
   const data: ErrorData = run.error ?? { name: "Error", message: `run ${run.id} ended ${run.status}` };
   let error: DurableError;
   if (run.status === "cancelled") error = new CancelledError(data.message);
-  else if (data.code === "non_determinism") error = new NonDeterminismError(run.id, { message: data.message });
+  else if (data.code === "non_determinism")
+    error = new NonDeterminismError(run.id, { message: data.message });
   else error = new WorkflowFailedError(run.id, run.status, data);
   if (data.stack !== undefined) error.stack = data.stack;
   return error;

@@ -11,7 +11,7 @@ import {
   type StepAttemptInterceptor,
 } from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
-import type { Workflow } from "../workflow/workflow.js";
+import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { type Clock, systemClock } from "./clock.js";
 import { determinismGuard } from "./determinism-guard.js";
 import { defaultLogger } from "./logger.js";
@@ -19,8 +19,7 @@ import { defaultLogger } from "./logger.js";
 /** Options of `new Worker()`. */
 export interface WorkerOptions {
   store: Store;
-  // biome-ignore lint/suspicious/noExplicitAny: a worker runs workflows of any input and output
-  workflows: readonly Workflow<any, any>[];
+  workflows: readonly AnyWorkflow[];
   /** Runs executed at once (default 10). */
   concurrency?: number;
   /** How long a claim holds a run without a heartbeat (default 30 s). */
@@ -157,7 +156,8 @@ export class Worker {
     clearInterval(this.heartbeatTimer);
     const leases = [...this.drained, ...[...this.active.values()].map((a) => a.lease)];
     this.active.clear();
-    if (leases.length > 0) await this.store.releaseRuns(leases).catch((e) => this.logger.error({ err: e }, "release failed"));
+    if (leases.length > 0)
+      await this.store.releaseRuns(leases).catch((e) => this.logger.error({ err: e }, "release failed"));
     this.state = "stopped";
     this.logger.info({ workerId: this.id, released: leases.length }, "worker stopped");
   }
@@ -233,7 +233,9 @@ export class Worker {
       retryHoldMs: this.retryHoldMs,
       ...(this.scope ? { scope: this.scope } : {}),
       ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
-      ...(this.options.interceptStepAttempt ? { interceptStepAttempt: this.options.interceptStepAttempt } : {}),
+      ...(this.options.interceptStepAttempt
+        ? { interceptStepAttempt: this.options.interceptStepAttempt }
+        : {}),
     });
     const done = this.activate(engine, lease, log, offset).finally(() => {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
@@ -275,7 +277,9 @@ export class Worker {
         }
         for (const { runId, reason } of cancelled) this.active.get(runId)?.engine.cancel(reason);
       })
-      .catch((error) => this.logger.warn({ err: error }, "renewing leases failed; retrying at the next heartbeat"));
+      .catch((error) =>
+        this.logger.warn({ err: error }, "renewing leases failed; retrying at the next heartbeat"),
+      );
   }
 
   private deliverCancel(runId: string): void {

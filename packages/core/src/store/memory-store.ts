@@ -2,8 +2,8 @@ import { type Clock, systemClock } from "../runtime/clock.js";
 import { LeaseLostError } from "../workflow/errors.js";
 import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
 import type {
-  ClaimRequest,
   ClaimedRun,
+  ClaimRequest,
   EventRecord,
   Lease,
   LeaseRenewal,
@@ -168,7 +168,9 @@ class MemoryStore implements Store {
     if (run.status === "pending" || run.status === "suspended") {
       return run.wakeAt !== undefined && run.wakeAt.getTime() <= now;
     }
-    return run.status === "running" && run.leaseExpiresAt !== undefined && run.leaseExpiresAt.getTime() <= now;
+    return (
+      run.status === "running" && run.leaseExpiresAt !== undefined && run.leaseExpiresAt.getTime() <= now
+    );
   }
 
   private dueTime(run: RunRecord): number {
@@ -206,7 +208,11 @@ class MemoryStore implements Store {
     return run;
   }
 
-  async appendJournal(lease: Lease, entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date> {
+  async appendJournal(
+    lease: Lease,
+    entry: NewJournalEntry,
+    options?: { consumeEvent?: string },
+  ): Promise<Date> {
     this.fenced(lease);
     const journal = this.journals.get(lease.runId) ?? [];
     if (journal.some((e) => e.seq === entry.seq)) {
@@ -284,7 +290,11 @@ class MemoryStore implements Store {
     this.poke(runId);
   }
 
-  async sendEvent(runId: string, name: string, payload: EventRecord["payload"]): Promise<EventRecord | undefined> {
+  async sendEvent(
+    runId: string,
+    name: string,
+    payload: EventRecord["payload"],
+  ): Promise<EventRecord | undefined> {
     const run = this.runs.get(runId);
     if (!run) return undefined;
     const event: EventRecord = {
@@ -353,7 +363,11 @@ class MemoryStore implements Store {
     run.updatedAt = new Date(now);
     if (run.status === "blocked" || (run.status === "pending" && run.attempts === 0)) {
       run.status = "cancelled";
-      run.error = { name: "CancelledError", code: "cancelled", message: `run ${id} was cancelled: ${reason}` };
+      run.error = {
+        name: "CancelledError",
+        code: "cancelled",
+        message: `run ${id} was cancelled: ${reason}`,
+      };
       run.finishedAt = new Date(now);
       delete run.wakeAt;
       this.notify({ type: "finished", runId: id });

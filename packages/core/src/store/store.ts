@@ -3,7 +3,14 @@ import type { JournalEntry, NewJournalEntry, RetryState } from "../workflow/jour
 import type { Encoded } from "../workflow/serialize.js";
 
 /** The states of a run; `runs.status` holds the same strings. */
-export type RunStatus = "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled" | "blocked";
+export type RunStatus =
+  | "pending"
+  | "running"
+  | "suspended"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "blocked";
 
 /** The statuses a run never leaves. */
 export const TERMINAL_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];

@@ -61,7 +61,11 @@ export interface WorkflowContext {
   /** A decision node: `fn` reads the state of the universe once; the value is journaled. */
   decide<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
   /** Checks `condition` (journaled), sleeping `every` between checks; false on timeout. */
-  waitUntil(name: string, condition: () => boolean | Promise<boolean>, options: WaitUntilOptions): Promise<boolean>;
+  waitUntil(
+    name: string,
+    condition: () => boolean | Promise<boolean>,
+    options: WaitUntilOptions,
+  ): Promise<boolean>;
   /** Versioning: true for runs that reach this point under the new code. */
   patched(changeId: string): boolean;
   /** The time recorded with the latest journal entry delivered, or the run's start time. */

@@ -178,7 +178,10 @@ export class SchemaAheadError extends DurableError {
 export class LeaseLostError extends DurableError {
   readonly runId: string;
   constructor(runId: string) {
-    super("lease_lost", `lost the lease on run ${runId}: another worker holds it now; this worker dropped it`);
+    super(
+      "lease_lost",
+      `lost the lease on run ${runId}: another worker holds it now; this worker dropped it`,
+    );
     this.runId = runId;
   }
 }

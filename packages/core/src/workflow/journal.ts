@@ -2,7 +2,15 @@ import type { ErrorData } from "./errors.js";
 import type { Encoded } from "./serialize.js";
 
 /** What a journal entry records. `cancel` marks where a cancellation was delivered. */
-export type JournalKind = "call" | "sleep" | "decide" | "event" | "child" | "patch" | "transaction" | "cancel";
+export type JournalKind =
+  | "call"
+  | "sleep"
+  | "decide"
+  | "event"
+  | "child"
+  | "patch"
+  | "transaction"
+  | "cancel";
 
 interface EntryCommon<K extends JournalKind> {
   kind: K;
@@ -55,8 +63,22 @@ export type NewJournalEntry = JournalEntry extends infer E
     : never
   : never;
 
-/** Retry bookkeeping for steps that wait durably between attempts, kept on the run. */
-export type RetryState = Record<string, { attempts: number; nextAt: string; lastError: ErrorData }>;
+/** A step waiting durably before its next attempt. */
+export interface StepRetry {
+  attempts: number;
+  nextAt: string;
+  lastError: ErrorData;
+}
+
+/**
+ * What a suspended run carries to its next activation (one jsonb value, `{}` when empty): steps waiting
+ * durably between attempts, by seq, and how many commands the code had issued when it suspended (code
+ * before that point has run already, so its logs stay silent).
+ */
+export interface RetryState {
+  steps?: Record<string, StepRetry>;
+  issued?: number;
+}
 
 /**
  * Describes an entry for messages: `call("charge")`.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ValidationError, formatDuration, parseDuration } from "../index.js";
+import { formatDuration, parseDuration, ValidationError } from "../index.js";
 
 describe("parseDuration", () => {
   it.each([
@@ -16,10 +16,15 @@ describe("parseDuration", () => {
     expect(parseDuration(input)).toBe(ms);
   });
 
-  it.each(["90 days", "-1h", "1y", "", "h", "1h 30m", " 1h", "1.h", "abc"])("refuses %j with a ValidationError", (input) => {
-    expect(() => parseDuration(input, "ctx.sleep duration")).toThrow(ValidationError);
-    expect(() => parseDuration(input, "ctx.sleep duration")).toThrow(/ctx\.sleep duration: .* is not a duration/);
-  });
+  it.each(["90 days", "-1h", "1y", "", "h", "1h 30m", " 1h", "1.h", "abc"])(
+    "refuses %j with a ValidationError",
+    (input) => {
+      expect(() => parseDuration(input, "ctx.sleep duration")).toThrow(ValidationError);
+      expect(() => parseDuration(input, "ctx.sleep duration")).toThrow(
+        /ctx\.sleep duration: .* is not a duration/,
+      );
+    },
+  );
 
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])("refuses the number %s", (input) => {
     expect(() => parseDuration(input)).toThrow(ValidationError);

@@ -6,14 +6,20 @@ import {
   NonDeterminismError,
   StepFailedError,
   TimeoutError,
-  ValidationError,
   toErrorData,
+  ValidationError,
 } from "./errors.js";
-import { type JournalEntry, type NewJournalEntry, type RetryState, describeCommand } from "./journal.js";
+import {
+  describeCommand,
+  type JournalEntry,
+  type NewJournalEntry,
+  type RetryState,
+  type StepRetry,
+} from "./journal.js";
 import { type Duration, parseDuration } from "./parse-duration.js";
 import { Prng } from "./prng.js";
-import { type ResolvedRetryPolicy, isRetryable, resolveRetryPolicy, retryDelayMs } from "./retry-policy.js";
-import { DEFAULT_PAYLOAD_LIMIT, type Encoded, decode, encode } from "./serialize.js";
+import { isRetryable, type ResolvedRetryPolicy, resolveRetryPolicy, retryDelayMs } from "./retry-policy.js";
+import { DEFAULT_PAYLOAD_LIMIT, decode, type Encoded, encode } from "./serialize.js";
 import { validateWith } from "./validate-with.js";
 import type { StepDefinition, Workflow } from "./workflow.js";
 
@@ -35,7 +41,10 @@ export interface StepAttemptInfo {
 }
 
 /** Wraps every live step attempt: for tracing, counting executions, or injecting failures in tests. */
-export type StepAttemptInterceptor = (info: StepAttemptInfo, next: () => Promise<unknown>) => Promise<unknown>;
+export type StepAttemptInterceptor = (
+  info: StepAttemptInfo,
+  next: () => Promise<unknown>,
+) => Promise<unknown>;
 
 /** Everything one activation of a run needs from the runtime. */
 export interface ActivationHost {
@@ -119,7 +128,8 @@ export class ReplayEngine {
   private cancelReason: string | undefined;
   private cancelDelivered = false;
   private draining = false;
-  private readonly retryState: RetryState;
+  private readonly retries: Record<string, StepRetry>;
+  private readonly frontier: number;
   private readonly prng: Prng;
   private readonly scope: CodeScope;
   private readonly limit: number;
@@ -134,15 +144,17 @@ export class ReplayEngine {
     }
     this.lastTime = host.startedAt.getTime();
     this.cancelReason = host.cancelReason;
-    this.retryState = { ...host.retryState };
+    this.retries = { ...host.retryState.steps };
+    this.frontier = host.retryState.issued ?? 0;
     this.prng = new Prng(host.runId);
     this.scope = host.scope ?? passThrough;
     this.limit = host.payloadLimit ?? DEFAULT_PAYLOAD_LIMIT;
     this.ctx = this.createContext();
   }
 
+  /** True while recorded results remain to deliver, or the code has not yet reached where it last suspended. */
   get isReplaying(): boolean {
-    return this.replayQueue.length > 0;
+    return this.replayQueue.length > 0 || this.nextSeq < this.frontier;
   }
 
   /** True while the activation only waits for a timer (nothing running, nothing to write or deliver). */
@@ -180,7 +192,8 @@ export class ReplayEngine {
     try {
       return await this.loop();
     } finally {
-      for (const pending of this.issued.values()) pending.abort?.abort(new CancelledError("activation ended"));
+      for (const pending of this.issued.values())
+        pending.abort?.abort(new CancelledError("activation ended"));
     }
   }
 
@@ -234,9 +247,12 @@ export class ReplayEngine {
     const entry = this.replayQueue[0] as JournalEntry;
     if (entry.kind === "cancel") {
       if (entry.seq !== this.nextSeq) {
-        this.fail(`the journal delivered a cancellation at seq ${entry.seq}, but the code is at seq ${this.nextSeq}`, {
-          recorded: command(entry),
-        });
+        this.fail(
+          `the journal delivered a cancellation at seq ${entry.seq}, but the code is at seq ${this.nextSeq}`,
+          {
+            recorded: command(entry),
+          },
+        );
         return;
       }
       this.nextSeq++;
@@ -259,10 +275,13 @@ export class ReplayEngine {
     this.deliver(pending, entry);
   }
 
-  private deliver(pending: Pending, entry: Pick<JournalEntry, "kind" | "name" | "seq" | "attempts"> & Outcome): void {
+  private deliver(
+    pending: Pending,
+    entry: Pick<JournalEntry, "kind" | "name" | "seq" | "attempts"> & Outcome,
+  ): void {
     if (pending.settled) return;
     pending.settled = true;
-    delete this.retryState[String(pending.seq)];
+    delete this.retries[String(pending.seq)];
     if (entry.outcome === "ok") {
       pending.resolve(entry.kind === "sleep" ? undefined : decode(entry.result));
     } else {
@@ -327,7 +346,8 @@ export class ReplayEngine {
   private earliestTimer(): number | undefined {
     let earliest: number | undefined;
     for (const p of this.issued.values()) {
-      if (!p.settled && p.dueAt !== undefined && (earliest === undefined || p.dueAt < earliest)) earliest = p.dueAt;
+      if (!p.settled && p.dueAt !== undefined && (earliest === undefined || p.dueAt < earliest))
+        earliest = p.dueAt;
     }
     return earliest;
   }
@@ -350,11 +370,13 @@ export class ReplayEngine {
 
   private suspend(): ActivationOutcome {
     const at = this.earliestTimer();
-    const waitingFor = [...this.issued.values()].filter((p) => !p.settled && p.kind === "event").map((p) => p.name);
+    const waitingFor = [...this.issued.values()]
+      .filter((p) => !p.settled && p.kind === "event")
+      .map((p) => p.name);
     return {
       type: "suspended",
       wakeAt: at === undefined ? null : new Date(at),
-      retryState: this.retryState,
+      retryState: { steps: this.retries, issued: this.nextSeq },
       waitingFor: [...new Set(waitingFor)],
     };
   }
@@ -376,7 +398,10 @@ export class ReplayEngine {
     return this.cancelDelivered ? { type: "cancelled", output } : { type: "completed", output };
   }
 
-  private fail(message: string, detail: { recorded?: CommandDescription; issued?: CommandDescription }): void {
+  private fail(
+    message: string,
+    detail: { recorded?: CommandDescription; issued?: CommandDescription },
+  ): void {
     if (this.fatal) return;
     const runId = this.host.runId;
     const seq = detail.recorded?.seq ?? detail.issued?.seq ?? this.nextSeq;
@@ -388,7 +413,10 @@ export class ReplayEngine {
   }
 
   /** Registers an issued command; checks it against the journal. Returns its promise and record. */
-  private issue(kind: Pending["kind"], name: string): { promise: Promise<never>; pending: Pending; replayed: boolean } {
+  private issue(
+    kind: Pending["kind"],
+    name: string,
+  ): { promise: Promise<never>; pending: Pending; replayed: boolean } {
     const seq = this.nextSeq++;
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
@@ -400,10 +428,13 @@ export class ReplayEngine {
     this.issued.set(seq, pending);
     const recorded = this.recorded.get(seq);
     if (recorded && (recorded.kind !== kind || recorded.name !== name)) {
-      this.fail(`seq ${seq} was issued as ${describeCommand({ kind, name })} but the journal has ${describeCommand(recorded)}`, {
-        recorded: command(recorded),
-        issued: { seq, kind, name },
-      });
+      this.fail(
+        `seq ${seq} was issued as ${describeCommand({ kind, name })} but the journal has ${describeCommand(recorded)}`,
+        {
+          recorded: command(recorded),
+          issued: { seq, kind, name },
+        },
+      );
       pending.settled = true;
       return { promise: new Promise<never>(() => {}), pending, replayed: true };
     }
@@ -421,12 +452,13 @@ export class ReplayEngine {
       return Promise.reject(new ValidationError(`ctx.${kind}: the step name must be a non-empty string`));
     }
     const policy = stepPolicy ?? resolveRetryPolicy(options?.retry, this.host.workflow.options.retry);
-    const timeoutMs = options?.timeout === undefined ? undefined : parseDuration(options.timeout, `${name}.timeout`);
+    const timeoutMs =
+      options?.timeout === undefined ? undefined : parseDuration(options.timeout, `${name}.timeout`);
     const { promise, pending, replayed } = this.issue(kind, name);
     if (replayed) return promise;
     const startedAt = new Date(this.host.now());
     const attempt = (n: number) => this.runAttempt(pending, fn, n, { policy, timeoutMs, startedAt });
-    const waiting = this.retryState[String(pending.seq)];
+    const waiting = this.retries[String(pending.seq)];
     if (waiting) {
       pending.dueAt = Date.parse(waiting.nextAt);
       pending.onDue = () => {
@@ -471,12 +503,22 @@ export class ReplayEngine {
     const body = this.host.stepMocks?.get(name) ?? fn;
     const execute = () => Promise.resolve(this.scope.step(() => body(stepContext)));
     const intercept = this.host.interceptStepAttempt;
-    const info = { runId, workflow: this.host.workflow.name, kind: kind as "call" | "decide", name, seq, attempt };
+    const info = {
+      runId,
+      workflow: this.host.workflow.name,
+      kind: kind as "call" | "decide",
+      name,
+      seq,
+      attempt,
+    };
     const work = Promise.resolve().then(() =>
       intercept ? intercept({ ...info, idempotencyKey: stepContext.idempotencyKey }, execute) : execute(),
     );
-    Promise.race([work, aborted])
-      .then((value) => ({ ok: true as const, result: encode(value, `run ${runId} step "${name}" (seq ${seq}) result`, this.limit) }))
+    void Promise.race([work, aborted])
+      .then((value) => ({
+        ok: true as const,
+        result: encode(value, `run ${runId} step "${name}" (seq ${seq}) result`, this.limit),
+      }))
       .catch((error: unknown) => ({ ok: false as const, error }))
       .then((settled) => {
         cancelTimeout?.();
@@ -485,8 +527,16 @@ export class ReplayEngine {
         const base = { kind, seq, name, attempts: attempt, startedAt: opts.startedAt };
         if (settled.ok) {
           this.completions.push({ ...base, outcome: "ok", result: settled.result } as Completion);
-        } else if (this.cancelDelivered || !isRetryable(opts.policy, settled.error) || attempt >= opts.policy.maxAttempts) {
-          this.completions.push({ ...base, outcome: "error", error: toErrorData(settled.error) } as Completion);
+        } else if (
+          this.cancelDelivered ||
+          !isRetryable(opts.policy, settled.error) ||
+          attempt >= opts.policy.maxAttempts
+        ) {
+          this.completions.push({
+            ...base,
+            outcome: "error",
+            error: toErrorData(settled.error),
+          } as Completion);
         } else {
           this.scheduleRetry(pending, settled.error, attempt, opts, fn);
         }
@@ -510,7 +560,7 @@ export class ReplayEngine {
     if (delay <= (this.host.retryHoldMs ?? 5_000)) {
       pending.held = true;
     } else {
-      this.retryState[String(pending.seq)] = {
+      this.retries[String(pending.seq)] = {
         attempts: attempt,
         nextAt: new Date(nextAt).toISOString(),
         lastError: toErrorData(error),
@@ -572,14 +622,18 @@ export class ReplayEngine {
       call(nameOrStep: string | StepDefinition, fnOrInput?: unknown, options?: CallOptions): Promise<never> {
         if (typeof nameOrStep === "string") {
           if (typeof fnOrInput !== "function") {
-            return Promise.reject(new ValidationError(`ctx.call("${nameOrStep}"): the second argument must be a function`));
+            return Promise.reject(
+              new ValidationError(`ctx.call("${nameOrStep}"): the second argument must be a function`),
+            );
           }
           return engine.callStep("call", nameOrStep, fnOrInput as (s: StepContext) => unknown, options);
         }
         const def = nameOrStep;
         const policy = resolveRetryPolicy(options?.retry, def.options.retry, host.workflow.options.retry);
         const run = (s: StepContext) => {
-          const input = def.options.input ? validateWith(def.options.input, fnOrInput, `step "${def.name}" input`) : fnOrInput;
+          const input = def.options.input
+            ? validateWith(def.options.input, fnOrInput, `step "${def.name}" input`)
+            : fnOrInput;
           return def.fn(s, input);
         };
         return engine.callStep("call", def.name, run, options, policy);
@@ -604,7 +658,8 @@ export class ReplayEngine {
       },
       async waitUntil(name, condition, options) {
         const everyMs = parseDuration(options.every, "waitUntil every");
-        const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, "waitUntil timeout");
+        const timeoutMs =
+          options.timeout === undefined ? undefined : parseDuration(options.timeout, "waitUntil timeout");
         const deadline = timeoutMs === undefined ? undefined : engine.lastTime + timeoutMs;
         for (;;) {
           if (await ctx.decide(name, condition)) return true;

@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createHarness } from "../__tests__/harness.js";
 import { crashingStore } from "../__tests__/crashing-store.js";
+import { createHarness } from "../__tests__/harness.js";
 import {
   type JournalEntry,
-  StepFailedError,
+  memoryStore,
   type StepAttemptInterceptor,
+  StepFailedError,
   TestClock,
   type WorkflowContext,
-  memoryStore,
   workflow,
 } from "../index.js";
 
@@ -28,7 +28,10 @@ function programArb(): fc.Arbitrary<Op[]> {
     permanent: fc.boolean(),
     longRetry: fc.boolean(),
   });
-  const sleep = fc.record({ t: fc.constant("sleep" as const), ms: fc.constantFrom(0, 250, 60_000, 90 * 86_400_000) });
+  const sleep = fc.record({
+    t: fc.constant("sleep" as const),
+    ms: fc.constantFrom(0, 250, 60_000, 90 * 86_400_000),
+  });
   const decide = fc.record({ t: fc.constant("decide" as const), value: fc.boolean() });
   const leaf = fc.oneof({ weight: 3, arbitrary: call }, sleep, decide);
   const op = fc.oneof(
@@ -155,42 +158,55 @@ async function runWithCrashes(program: Op[], budgets: number[], runtimeProgram =
 describe("replay of generated workflows", () => {
   it("resumes after a crash at any journal prefix with the same output, never re-running a journaled step", async () => {
     await fc.assert(
-      fc.asyncProperty(programArb(), fc.array(fc.nat({ max: 30 }), { minLength: 1, maxLength: 3 }), async (program, budgets) => {
-        const reference = await runWithCrashes(program, []);
-        expect(reference.blocked).toBeUndefined();
-        // Each budget is the number of appends a process makes before it dies: crash points inside the journal.
-        const points = budgets.map((b) => b % Math.max(1, reference.journal.length));
-        const crashed = await runWithCrashes(program, points);
-        stats.cases++;
-        stats.crashes += crashed.processes.length - 1;
-        stats.entries += reference.journal.length;
-        expect(crashed.blocked).toBeUndefined();
-        expect(crashed.output).toEqual(reference.output);
-        expect(steps(crashed.journal)).toEqual(steps(reference.journal));
-        // A step journaled before a process died never runs again in a later process.
-        for (const [i, proc] of crashed.processes.entries()) {
-          for (const entry of proc.journalBefore) {
-            if (entry.kind !== "call" && entry.kind !== "decide") continue;
-            expect(proc.counts.get(`${crashed.runId}#${entry.seq}`), `process ${i} re-ran seq ${entry.seq}`).toBeUndefined();
+      fc.asyncProperty(
+        programArb(),
+        fc.array(fc.nat({ max: 30 }), { minLength: 1, maxLength: 3 }),
+        async (program, budgets) => {
+          const reference = await runWithCrashes(program, []);
+          expect(reference.blocked).toBeUndefined();
+          // Each budget is the number of appends a process makes before it dies: crash points inside the journal.
+          const points = budgets.map((b) => b % Math.max(1, reference.journal.length));
+          const crashed = await runWithCrashes(program, points);
+          stats.cases++;
+          stats.crashes += crashed.processes.length - 1;
+          stats.entries += reference.journal.length;
+          expect(crashed.blocked).toBeUndefined();
+          expect(crashed.output).toEqual(reference.output);
+          expect(steps(crashed.journal)).toEqual(steps(reference.journal));
+          // A step journaled before a process died never runs again in a later process.
+          for (const [i, proc] of crashed.processes.entries()) {
+            for (const entry of proc.journalBefore) {
+              if (entry.kind !== "call" && entry.kind !== "decide") continue;
+              expect(
+                proc.counts.get(`${crashed.runId}#${entry.seq}`),
+                `process ${i} re-ran seq ${entry.seq}`,
+              ).toBeUndefined();
+            }
           }
-        }
-        // Across all processes, each journaled successful step ran at most twice (once more only if the
-        // process died between running it and journaling it), and exactly once without crashes.
-        for (const entry of reference.journal) {
-          if ((entry.kind === "call" || entry.kind === "decide") && entry.outcome === "ok") {
-            expect(reference.processes[0]?.counts.get(`${reference.runId}#${entry.seq}`)).toBe(1);
+          // Across all processes, each journaled successful step ran at most twice (once more only if the
+          // process died between running it and journaling it), and exactly once without crashes.
+          for (const entry of reference.journal) {
+            if ((entry.kind === "call" || entry.kind === "decide") && entry.outcome === "ok") {
+              expect(reference.processes[0]?.counts.get(`${reference.runId}#${entry.seq}`)).toBe(1);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: RUNS },
     );
     // The property must exercise real crashes, not only runs that finished within their first process.
     expect(stats.crashes).toBeGreaterThan(stats.cases / 2);
-    console.log(`replay property: ${stats.cases} workflows, ${stats.crashes} crashes, ${stats.entries} journal entries`);
+    console.log(
+      `replay property: ${stats.cases} workflows, ${stats.crashes} crashes, ${stats.entries} journal entries`,
+    );
   }, 600_000);
 
   it("reports a renamed, removed or reordered journaled step as non-determinism and leaves the journal intact", async () => {
-    const mutation = fc.record({ kind: fc.constantFrom("rename", "remove", "swap"), a: fc.nat(), b: fc.nat() });
+    const mutation = fc.record({
+      kind: fc.constantFrom("rename", "remove", "swap"),
+      a: fc.nat(),
+      b: fc.nat(),
+    });
     await fc.assert(
       fc.asyncProperty(programArb(), fc.nat({ max: 30 }), mutation, async (program, budget, m) => {
         const calls = program.flatMap((op, i) => (op.t === "call" ? [i] : []));
@@ -202,15 +218,24 @@ describe("replay of generated workflows", () => {
         if (m.kind === "rename") changed[i] = { ...target, name: `${target.name}-renamed` };
         if (m.kind === "remove") changed.splice(i, 1);
         if (m.kind === "swap") [changed[i], changed[j]] = [changed[j] as Op, changed[i] as Op];
-        const names = m.kind === "swap" ? [target.name, (program[j] as Leaf & { name: string }).name] : [target.name];
+        const names =
+          m.kind === "swap" ? [target.name, (program[j] as Leaf & { name: string }).name] : [target.name];
 
         const reference = await runWithCrashes(program, []);
-        const before = await runWithCrashes(program, [budget % Math.max(1, reference.journal.length)], program);
+        const before = await runWithCrashes(
+          program,
+          [budget % Math.max(1, reference.journal.length)],
+          program,
+        );
         const journaled = new Set(before.processes[1]?.journalBefore.map((e) => e.name) ?? []);
         fc.pre(before.processes.length === 2 && names.some((n) => journaled.has(n)));
 
         mutations.checked++;
-        const after = await runWithCrashes(program, [budget % Math.max(1, reference.journal.length)], changed);
+        const after = await runWithCrashes(
+          program,
+          [budget % Math.max(1, reference.journal.length)],
+          changed,
+        );
         expect(after.blocked?.code).toBe("non_determinism");
         expect(after.blocked?.message).toMatch(/seq \d+/);
         expect(after.journal).toEqual(after.processes[1]?.journalBefore);

@@ -8,7 +8,7 @@ export interface RetryPolicy {
   initialInterval?: Duration;
   /** Each wait is this much longer than the one before (default 2). */
   backoffCoefficient?: number;
-  /** No wait is longer than this (default `"5m"`). */
+  /** No wait is longer than this (default 100 times `initialInterval`). */
   maxInterval?: Duration;
   /** Error names that are never retried, or a predicate that says so. */
   nonRetryable?: readonly string[] | ((error: unknown) => boolean);
@@ -35,11 +35,14 @@ export function resolveRetryPolicy(...policies: (RetryPolicy | undefined)[]): Re
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`retry.maxAttempts must be a whole number of at least 1, got ${maxAttempts}`);
   }
+  const initialIntervalMs = parseDuration(pick("initialInterval") ?? "1s", "retry.initialInterval");
+  const maxInterval = pick("maxInterval");
   return {
     maxAttempts,
-    initialIntervalMs: parseDuration(pick("initialInterval") ?? "1s", "retry.initialInterval"),
+    initialIntervalMs,
     backoffCoefficient: pick("backoffCoefficient") ?? 2,
-    maxIntervalMs: parseDuration(pick("maxInterval") ?? "5m", "retry.maxInterval"),
+    maxIntervalMs:
+      maxInterval === undefined ? initialIntervalMs * 100 : parseDuration(maxInterval, "retry.maxInterval"),
     nonRetryable: pick("nonRetryable") ?? [],
   };
 }

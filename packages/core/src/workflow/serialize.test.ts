@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PayloadTooLargeError, SerializationError, decode, encode, registerClass } from "../index.js";
+import { decode, encode, PayloadTooLargeError, registerClass, SerializationError } from "../index.js";
 
 class Money {
   constructor(public cents: number) {}
@@ -49,7 +49,9 @@ describe("encode and decode", () => {
   ])("refuses %s, naming where", (_label, value, message) => {
     expect(() => encode(value, 'run r1 step "load" (seq 2) result')).toThrow(SerializationError);
     expect(() => encode(value, 'run r1 step "load" (seq 2) result')).toThrow(message);
-    expect(() => encode(value, 'run r1 step "load" (seq 2) result')).toThrow(/run r1 step "load" \(seq 2\) result/);
+    expect(() => encode(value, 'run r1 step "load" (seq 2) result')).toThrow(
+      /run r1 step "load" \(seq 2\) result/,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -53,7 +53,12 @@ function reviveError(shape: ErrorShape): Error {
   const Class = BUILTIN_ERRORS[shape.name] ?? Error;
   const error = new Class(shape.message, shape.cause ? { cause: reviveError(shape.cause) } : undefined);
   if (error.name !== shape.name) {
-    Object.defineProperty(error, "name", { value: shape.name, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(error, "name", {
+      value: shape.name,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   if (shape.stack !== undefined) error.stack = shape.stack;
   if (shape.code !== undefined) Object.assign(error, { code: shape.code });
@@ -111,13 +116,15 @@ export function decode<T = unknown>(encoded: Encoded): T {
       "$",
     );
   }
-  return codec.deserialize<T>(encoded.meta === undefined ? { json: encoded.json as never } : (encoded as never));
+  return codec.deserialize<T>(
+    encoded.meta === undefined ? { json: encoded.json as never } : (encoded as never),
+  );
 }
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 function checkStorable(value: unknown, what: string, path: string, seen: Set<unknown>): void {
-  const refuse = (why: string) => {
+  const refuse = (why: string): never => {
     throw new SerializationError(`${what} cannot be stored: ${path} ${why}`, path);
   };
   switch (typeof value) {
@@ -131,9 +138,11 @@ function checkStorable(value: unknown, what: string, path: string, seen: Set<unk
     case "undefined":
       return;
     case "function":
-      return refuse("is a function");
+      refuse("is a function");
+      break;
     case "symbol":
-      return refuse("is a symbol");
+      refuse("is a symbol");
+      break;
   }
   if (value === null) return;
   if (seen.has(value)) return;
@@ -144,7 +153,7 @@ function checkStorable(value: unknown, what: string, path: string, seen: Set<unk
   }
   if (value instanceof RegExp || value instanceof URL || value instanceof Error) return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkStorable(item, what, `${path}[${i}]`, seen));
+    for (const [i, item] of value.entries()) checkStorable(item, what, `${path}[${i}]`, seen);
     return;
   }
   if (value instanceof Map) {
@@ -167,7 +176,8 @@ function checkStorable(value: unknown, what: string, path: string, seen: Set<unk
     refuse(`is an instance of class ${name}; return plain data, or registerClass(${name}, "${name}")`);
   }
   for (const key of Object.keys(value as object)) {
-    if (FORBIDDEN_KEYS.has(key)) refuse(`has the key "${key}", which is refused to prevent prototype pollution`);
+    if (FORBIDDEN_KEYS.has(key))
+      refuse(`has the key "${key}", which is refused to prevent prototype pollution`);
     checkStorable((value as Record<string, unknown>)[key], what, `${path}.${key}`, seen);
   }
 }

@@ -2,7 +2,9 @@ import { ValidationError, type ValidationIssue } from "./errors.js";
 
 /** The part of a zod schema durable uses. */
 export interface SafeParser<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly ZodLikeIssue[] } };
+  safeParse(
+    value: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly ZodLikeIssue[] } };
 }
 
 interface ZodLikeIssue {

@@ -25,6 +25,10 @@ export interface Workflow<I = unknown, O = unknown> {
   readonly fn: (ctx: WorkflowContext, input: I) => Promise<O>;
 }
 
+/** A workflow of any input and output, for collections of workflows. */
+// biome-ignore lint/suspicious/noExplicitAny: workflows of every input and output type
+export type AnyWorkflow = Workflow<any, any>;
+
 /**
  * Declares a workflow: an async function whose side effects go through `ctx`.
  * @example
@@ -41,7 +45,13 @@ export function workflow<I = undefined, O = unknown>(
   if (typeof options.name !== "string" || options.name.trim() === "") {
     throw new TypeError("workflow(): options.name must be a non-empty string");
   }
-  return Object.freeze({ kind: "workflow", name: options.name, version: options.version ?? "1", options, fn });
+  return Object.freeze({
+    kind: "workflow",
+    name: options.name,
+    version: options.version ?? "1",
+    options,
+    fn,
+  });
 }
 
 /** Options of `step()`. */
