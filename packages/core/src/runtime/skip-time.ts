@@ -48,6 +48,9 @@ export async function skipTime(options: SkipTimeOptions): Promise<void> {
       throw await options.onStuck();
     }
     idleChecks = 0;
+    // Checked again right before moving time: the awaits above may have let the last run finish.
+    if (await options.until()) return;
+    if (!workers.every((w) => w.isQuiescent())) continue;
     clock.setTime(Math.min(...candidates));
   }
 }
