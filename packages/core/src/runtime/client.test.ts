@@ -12,10 +12,14 @@ import {
   workflow,
 } from "../index.js";
 
-let harness: ReturnType<typeof createHarness> | undefined;
+const harnesses: ReturnType<typeof createHarness>[] = [];
+function setup(...args: Parameters<typeof createHarness>) {
+  const h = createHarness(...args);
+  harnesses.push(h);
+  return h;
+}
 afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
 });
 
 const onboarding = workflow(
@@ -28,7 +32,7 @@ const onboarding = workflow(
 
 describe("client.start", () => {
   it("refuses bad input with a ValidationError naming the field, and writes nothing", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     const error = await h.client.start(onboarding, { userId: 7 } as never, { id: "bad" }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(/input\.userId/);
@@ -39,7 +43,7 @@ describe("client.start", () => {
 
   it("refuses input that cannot be stored, or is too large, before writing", async () => {
     const any = workflow({ name: "any" }, async (_ctx, input: unknown) => input);
-    const h = (harness = createHarness([any]));
+    const h = setup([any]);
     await expect(h.client.start(any, { when: new Date(Number.NaN) }, { id: "x" })).rejects.toThrow(
       SerializationError,
     );
@@ -50,7 +54,7 @@ describe("client.start", () => {
   });
 
   it("returns the existing run when started again with the same id", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     const first = await h.client.start(onboarding, { userId: "u1" }, { id: "onboarding:u1" });
     const second = await h.client.start(onboarding, { userId: "other" }, { id: "onboarding:u1" });
     expect(second.id).toBe(first.id);
@@ -60,7 +64,7 @@ describe("client.start", () => {
   });
 
   it("defaults the run id to a time-ordered UUIDv7", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     const a = await h.client.start(onboarding, { userId: "a" });
     const b = await h.client.start(onboarding, { userId: "b" });
     expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -68,7 +72,7 @@ describe("client.start", () => {
   });
 
   it("holds a run until startAt or delay, judged by the store's clock", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     const now = h.clock.now();
     await h.client.start(onboarding, { userId: "a" }, { id: "at", startAt: new Date(now + 3_600_000) });
     await h.client.start(onboarding, { userId: "b" }, { id: "later", delay: "2h" });
@@ -84,7 +88,7 @@ describe("client.start", () => {
   });
 
   it("refuses a bad delay or tag before writing", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     await expect(h.client.start(onboarding, { userId: "a" }, { delay: "soon" })).rejects.toThrow(
       /options\.delay/,
     );
@@ -97,7 +101,7 @@ describe("client.start", () => {
 
 describe("client.get, list and result", () => {
   it("returns RunInfo with decoded payloads, and undefined for an unknown id", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     const handle = await h.start(onboarding, { userId: "u1" }, { id: "r", tags: { customer: "c-9" } });
     await h.settle("r");
     expect(await handle.result()).toBe("welcome u1");
@@ -117,7 +121,7 @@ describe("client.get, list and result", () => {
 
   it("lists runs newest first, filtered by status, workflow and tags, with a limit", async () => {
     const other = workflow({ name: "other" }, async () => 1);
-    const h = (harness = createHarness([onboarding, other]));
+    const h = setup([onboarding, other]);
     for (const i of [1, 2, 3]) {
       await h.client.start(
         onboarding,
@@ -140,7 +144,7 @@ describe("client.get, list and result", () => {
   });
 
   it("throws TimeoutError when the run does not finish in time, and RunNotFoundError for an unknown run", async () => {
-    const h = (harness = createHarness([onboarding]));
+    const h = setup([onboarding]);
     const handle = await h.client.start(onboarding, { userId: "u1" });
     await expect(handle.result({ timeout: "20ms" })).rejects.toThrow(TimeoutError);
     await expect(h.client.handle("missing").result()).rejects.toThrow(RunNotFoundError);
@@ -154,7 +158,7 @@ describe("blocked runs and retry", () => {
       await ctx.sleep("1d");
       return "v1";
     });
-    const h1 = (harness = createHarness([v1]));
+    const h1 = setup([v1]);
     await h1.newWorker().start();
     await h1.client.start(v1, undefined, { id: "order:42" });
     while ((await h1.store.getRun("order:42"))?.status !== "suspended")
@@ -166,7 +170,7 @@ describe("blocked runs and retry", () => {
       await ctx.sleep("1d");
       return "v2";
     });
-    const h2 = (harness = createHarness([v2], { store: h1.store, clock: h1.clock }));
+    const h2 = setup([v2], { store: h1.store, clock: h1.clock });
     await h2.newWorker().start();
     const blocked = await h2.settle("order:42");
     expect(blocked.status).toBe("blocked");
@@ -187,7 +191,7 @@ describe("blocked runs and retry", () => {
       await ctx.sleep("1d");
       return "fixed";
     });
-    const h3 = (harness = createHarness([fixed], { store: h1.store, clock: h1.clock }));
+    const h3 = setup([fixed], { store: h1.store, clock: h1.clock });
     await h3.client.retry("order:42");
     await h3.newWorker().start();
     expect((await h3.settle("order:42")).output).toBe("fixed");
@@ -207,7 +211,7 @@ describe("blocked runs and retry", () => {
         { retry: { maxAttempts: 2, initialInterval: "1s" } },
       );
     });
-    const h = (harness = createHarness([wf]));
+    const h = setup([wf]);
     await expect(h.run(wf, undefined, { id: "f" })).rejects.toThrow(/gateway down/);
     await expect(h.client.retry("done-or-missing")).rejects.toThrow(RunNotFoundError);
     healthy = true;
@@ -234,7 +238,7 @@ describe("client.cancel", () => {
         return `released: ${error.reason}`;
       }
     });
-    const h = (harness = createHarness([wf]));
+    const h = setup([wf]);
     await h.newWorker().start();
     const handle = await h.client.start(wf, undefined, { id: "c" });
     while ((await h.store.getRun("c"))?.status !== "suspended") await new Promise((r) => setTimeout(r, 1));
@@ -253,7 +257,7 @@ describe("client.cancel", () => {
     const wf = workflow({ name: "never" }, async () => {
       ran = true;
     });
-    const h = (harness = createHarness([wf]));
+    const h = setup([wf]);
     await h.client.start(wf, undefined, { id: "n", delay: "1h" });
     expect((await h.client.cancel("n")).status).toBe("cancelled");
     await h.newWorker().start();
@@ -282,7 +286,7 @@ describe("client.cancel", () => {
         return error instanceof CancelledError ? "saw cancellation" : "other";
       }
     });
-    const h = (harness = createHarness([wf]));
+    const h = setup([wf]);
     await h.newWorker().start();
     await h.client.start(wf, undefined, { id: "r" });
     while ((await h.store.getRun("r"))?.status !== "running") await new Promise((r) => setTimeout(r, 1));

@@ -7,7 +7,6 @@ import {
   step,
   TimeoutError,
   ValidationError,
-  type Workflow,
   WorkflowFailedError,
   workflow,
 } from "../index.js";
