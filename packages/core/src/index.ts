@@ -101,5 +101,11 @@ export {
   registerClass,
 } from "./workflow/serialize.js";
 export { validateWith } from "./workflow/validate-with.js";
-export type { StepDefinition, StepOptions, Workflow, WorkflowOptions } from "./workflow/workflow.js";
+export type {
+  AnyWorkflow,
+  StepDefinition,
+  StepOptions,
+  Workflow,
+  WorkflowOptions,
+} from "./workflow/workflow.js";
 export { step, workflow } from "./workflow/workflow.js";

@@ -139,7 +139,10 @@ describe("client.get, list and result", () => {
     expect((await h.client.list({ tags: { customer: "c-2" } })).map((r) => r.id)).toEqual(["o2"]);
     expect((await h.client.list({ status: "completed" })).map((r) => r.id)).toEqual([]);
     const page = await h.client.list({ limit: 2 });
-    expect((await h.client.list({ before: page[1]?.createdAt })).map((r) => r.id)).toEqual(["o2", "o1"]);
+    expect((await h.client.list({ before: page[1]?.createdAt as Date })).map((r) => r.id)).toEqual([
+      "o2",
+      "o1",
+    ]);
     await expect(h.client.list({ limit: 5000 })).rejects.toThrow(ValidationError);
   });
 

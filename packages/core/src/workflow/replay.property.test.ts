@@ -214,12 +214,14 @@ describe("replay of generated workflows", () => {
         const i = calls[m.a % calls.length] as number;
         const j = calls.filter((x) => x !== i)[m.b % Math.max(1, calls.length - 1)] as number;
         const changed = [...program];
-        const target = program[i] as Leaf & { name: string };
+        const target = program[i] as Extract<Leaf, { t: "call" }>;
         if (m.kind === "rename") changed[i] = { ...target, name: `${target.name}-renamed` };
         if (m.kind === "remove") changed.splice(i, 1);
         if (m.kind === "swap") [changed[i], changed[j]] = [changed[j] as Op, changed[i] as Op];
         const names =
-          m.kind === "swap" ? [target.name, (program[j] as Leaf & { name: string }).name] : [target.name];
+          m.kind === "swap"
+            ? [target.name, (program[j] as Extract<Leaf, { t: "call" }>).name]
+            : [target.name];
 
         const reference = await runWithCrashes(program, []);
         const before = await runWithCrashes(
