@@ -101,7 +101,7 @@ describe("retries", () => {
           },
           { retry: { maxAttempts: 5, initialInterval: "1s", backoffCoefficient: 3, maxInterval: "5s" } },
         );
-        return "unreachable";
+        throw new Error("unreachable");
       } catch (error) {
         if (!(error instanceof StepFailedError)) throw error;
         return {
