@@ -30,17 +30,25 @@ export function determinismGuard(logger: Logger): CodeScope {
   };
 }
 
+let warning = false;
+
 function check(api: string, instead: string): void {
   const scope = storage.getStore();
-  if (scope?.kind !== "workflow") return;
+  // The logger itself reads the clock while it writes the warning: not the workflow's doing.
+  if (scope?.kind !== "workflow" || warning) return;
   const location = callerLocation();
   const key = `${scope.workflow}|${api}|${location}`;
   if (warned.has(key)) return;
   warned.add(key);
-  scope.logger.warn(
-    { workflow: scope.workflow, api, location },
-    `workflow "${scope.workflow}" calls ${api} in its body at ${location}: it will differ on replay; use ${instead}, or move it into a step`,
-  );
+  warning = true;
+  try {
+    scope.logger.warn(
+      { workflow: scope.workflow, api, location },
+      `workflow "${scope.workflow}" calls ${api} in its body at ${location}: it will differ on replay; use ${instead}, or move it into a step`,
+    );
+  } finally {
+    warning = false;
+  }
 }
 
 function callerLocation(): string {

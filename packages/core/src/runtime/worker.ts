@@ -42,6 +42,11 @@ export interface WorkerOptions {
   maxRecoveries?: number;
   /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
   stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
+  /**
+   * How long a workflow may await something that is not a ctx call (a fetch or timer in its body) before
+   * its run is parked as `blocked` (default 5 s).
+   */
+  foreignAwait?: Duration;
   /** Wraps every live step attempt (tracing, counting, fault injection in tests). */
   interceptStepAttempt?: StepAttemptInterceptor;
 }
@@ -231,6 +236,7 @@ export class Worker {
       logger: log,
       ...(this.options.payloadLimit !== undefined ? { payloadLimit: this.options.payloadLimit } : {}),
       retryHoldMs: this.retryHoldMs,
+      foreignAwaitMs: parseDuration(this.options.foreignAwait ?? "5s", "foreignAwait"),
       ...(this.scope ? { scope: this.scope } : {}),
       ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
       ...(this.options.interceptStepAttempt

@@ -71,6 +71,8 @@ export interface ActivationHost {
   /** Test doubles: a step (or decision) whose name is here runs this function instead of its own. */
   readonly stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
   readonly interceptStepAttempt?: StepAttemptInterceptor;
+  /** How long to wait for a workflow that awaits something outside ctx before blocking it (default 5 s). */
+  readonly foreignAwaitMs?: number;
 }
 
 /** How an activation ended. */
@@ -102,6 +104,9 @@ interface Pending {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Completion = DistributiveOmit<NewJournalEntry, "order">;
 
+// Captured before any determinism guard wraps the globals: the engine's own timing is not workflow code.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 const passThrough: CodeScope = { workflow: (_name, fn) => fn(), step: (fn) => fn() };
 
@@ -128,6 +133,7 @@ export class ReplayEngine {
   private cancelReason: string | undefined;
   private cancelDelivered = false;
   private draining = false;
+  private awaitingForeign = false;
   private readonly retries: Record<string, StepRetry>;
   private readonly frontier: number;
   private readonly prng: Prng;
@@ -159,7 +165,9 @@ export class ReplayEngine {
 
   /** True while the activation only waits for a timer (nothing running, nothing to write or deliver). */
   get waitingOnTimers(): boolean {
-    return this.wake !== undefined && this.inFlight === 0 && this.completions.length === 0;
+    return (
+      this.wake !== undefined && !this.awaitingForeign && this.inFlight === 0 && this.completions.length === 0
+    );
   }
 
   /** Delivers a cancellation at the workflow's current await (once). */
@@ -239,8 +247,36 @@ export class ReplayEngine {
         await this.waitForSignal();
         continue;
       }
-      return this.suspend();
+      if (this.hasUnsettledCommand()) return this.suspend();
+      // Nothing durable is awaited, yet the workflow has not returned: it awaits something outside ctx
+      // (a fetch, a setTimeout). Give it a moment, then park the run rather than lose track of it.
+      if (await this.waitForForeign()) continue;
+      this.fail(
+        `the workflow awaits something that is not a ctx call (a fetch, a timer or another promise in the workflow body) after seq ${this.nextSeq - 1}; move it into ctx.call`,
+        {},
+      );
     }
+  }
+
+  private hasUnsettledCommand(): boolean {
+    for (const pending of this.issued.values()) if (!pending.settled) return true;
+    return false;
+  }
+
+  private async waitForForeign(): Promise<boolean> {
+    const before = this.nextSeq;
+    this.awaitingForeign = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.waitForSignal(),
+      new Promise<void>((resolve) => {
+        timer = realSetTimeout(resolve, this.host.foreignAwaitMs ?? 5_000);
+      }),
+    ]);
+    realClearTimeout(timer);
+    this.wake = undefined;
+    this.awaitingForeign = false;
+    return this.nextSeq !== before || this.done !== undefined || this.fatal !== undefined;
   }
 
   private replayNext(): void {
@@ -426,6 +462,7 @@ export class ReplayEngine {
     });
     const pending: Pending = { seq, kind, name, settled: false, resolve, reject };
     this.issued.set(seq, pending);
+    this.signal();
     const recorded = this.recorded.get(seq);
     if (recorded && (recorded.kind !== kind || recorded.name !== name)) {
       this.fail(
