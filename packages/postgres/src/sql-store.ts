@@ -1,0 +1,189 @@
+import type {
+  ClaimedRun,
+  ClaimRequest,
+  Encoded,
+  EventRecord,
+  JournalEntry,
+  Lease,
+  LeaseRenewal,
+  NewJournalEntry,
+  NewRun,
+  RunChange,
+  RunFilter,
+  RunOutcome,
+  RunRecord,
+  Store,
+  StoreNotification,
+} from "@durable/core";
+import type { Kysely } from "kysely";
+import * as claims from "./claims.js";
+import { type DurableDatabase, type SqlContext, sqlContext } from "./database.js";
+import * as events from "./events.js";
+import { finishRun } from "./finish-run.js";
+import { channelName } from "./identifiers.js";
+import * as journal from "./journal.js";
+import { migrate } from "./migrations.js";
+import { ListenerSet, type NotificationSource, parseNotification } from "./notifications.js";
+import * as control from "./run-control.js";
+import * as runs from "./runs.js";
+
+/** What a SQL store is made of; `postgresStore` and `pgliteStore` differ only in these parts. */
+export interface SqlStoreParts {
+  kind: string;
+  db: Kysely<DurableDatabase>;
+  schema: string;
+  source: NotificationSource;
+  /** Migrate before the first statement. */
+  autoMigrate: boolean;
+  /** Ends the connections this store owns. */
+  release: () => Promise<void>;
+}
+
+/** The `Store` over Postgres or PGlite: one class, the same SQL. */
+export class SqlStore implements Store {
+  readonly kind: string;
+  readonly schema: string;
+  private readonly db: Kysely<DurableDatabase>;
+  private readonly ctx: SqlContext;
+  private readonly listeners = new ListenerSet();
+  private migrated: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly parts: SqlStoreParts) {
+    this.kind = parts.kind;
+    this.schema = parts.schema;
+    this.db = parts.db;
+    this.ctx = sqlContext(parts.db, parts.schema, channelName(parts.schema));
+  }
+
+  migrate(): Promise<void> {
+    return migrate(this.db, this.schema);
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.listeners.clear();
+      await this.parts.source.close();
+      await this.parts.release();
+    })();
+    return this.closed;
+  }
+
+  /** Migrates once before the first statement (unless told not to); a failed attempt is retried next call. */
+  private ready(): Promise<void> {
+    if (!this.parts.autoMigrate) return Promise.resolve();
+    this.migrated ??= this.migrate().catch((error: unknown) => {
+      this.migrated = undefined;
+      throw error;
+    });
+    return this.migrated;
+  }
+
+  async now(): Promise<Date> {
+    await this.ready();
+    return runs.databaseNow(this.ctx);
+  }
+
+  async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+    await this.ready();
+    return runs.createRun(this.ctx, run);
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    await this.ready();
+    return runs.getRun(this.ctx, id);
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunRecord[]> {
+    await this.ready();
+    return runs.listRuns(this.ctx, filter);
+  }
+
+  async readJournal(runId: string): Promise<JournalEntry[]> {
+    await this.ready();
+    return journal.readJournal(this.ctx, runId);
+  }
+
+  async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
+    await this.ready();
+    return claims.claimRuns(this.ctx, request);
+  }
+
+  async renewLeases(owner: string, leases: readonly Lease[], leaseMs: number): Promise<LeaseRenewal> {
+    await this.ready();
+    return claims.renewLeases(this.ctx, owner, leases, leaseMs);
+  }
+
+  async appendJournal(lease: Lease, entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date> {
+    await this.ready();
+    return journal.appendJournal(this.ctx, lease, entry, options);
+  }
+
+  async finishRun(lease: Lease, outcome: RunOutcome): Promise<void> {
+    await this.ready();
+    return finishRun(this.ctx, lease, outcome);
+  }
+
+  async releaseRuns(leases: readonly Lease[]): Promise<void> {
+    await this.ready();
+    return claims.releaseRuns(this.ctx, leases);
+  }
+
+  async requestCancel(id: string, reason: string): Promise<RunChange | undefined> {
+    await this.ready();
+    return control.requestCancel(this.ctx, id, reason);
+  }
+
+  async retryRun(id: string): Promise<RunChange | undefined> {
+    await this.ready();
+    return control.retryRun(this.ctx, id);
+  }
+
+  async nextWakeAt(workflows: readonly string[]): Promise<Date | undefined> {
+    await this.ready();
+    return runs.nextWakeAt(this.ctx, workflows);
+  }
+
+  async sendEvent(runId: string, name: string, payload: Encoded): Promise<EventRecord | undefined> {
+    await this.ready();
+    return events.sendEvent(this.ctx, runId, name, payload);
+  }
+
+  async readEvents(runId: string): Promise<EventRecord[]> {
+    await this.ready();
+    return events.readEvents(this.ctx, runId);
+  }
+
+  async wakeRun(runId: string): Promise<void> {
+    await this.ready();
+    return control.wakeRun(this.ctx, runId);
+  }
+
+  async forkRun(sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord> {
+    await this.ready();
+    return runs.forkRun(this.ctx, sourceId, run, fromSeq);
+  }
+
+  async pruneRuns(olderThan: Date): Promise<number> {
+    await this.ready();
+    return runs.pruneRuns(this.ctx, olderThan);
+  }
+
+  /**
+   * Listens for announcements. The first subscriber opens the listening connection; once it listens (and
+   * again after every reconnect) subscribers get a `wake`, so nothing announced meanwhile is missed for long.
+   */
+  subscribe(listener: (notification: StoreNotification) => void): () => void {
+    const unsubscribe = this.listeners.add(listener);
+    if (this.closed === undefined) {
+      this.parts.source.start(
+        (payload) => {
+          const notification = parseNotification(payload);
+          if (notification) this.listeners.emit(notification);
+        },
+        () => this.listeners.emit({ type: "wake" }),
+      );
+    }
+    return unsubscribe;
+  }
+}
