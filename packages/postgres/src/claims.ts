@@ -93,10 +93,11 @@ export async function renewLeases(
       FROM l
       WHERE r.id = l.run_id AND r.lease_epoch = l.epoch AND r.lease_owner = l.owner
         AND r.lease_owner = ${owner}::text AND r.status = 'running' AND r.lease_expires_at > now()
-      RETURNING r.id, r.cancel_reason
+      RETURNING r.id, r.lease_epoch, r.lease_owner, r.cancel_reason
     )
     SELECT l.run_id, renewed.id IS NOT NULL AS held, renewed.cancel_reason
-    FROM l LEFT JOIN renewed ON renewed.id = l.run_id`.execute(ctx.db);
+    FROM l LEFT JOIN renewed
+      ON renewed.id = l.run_id AND renewed.lease_epoch = l.epoch AND renewed.lease_owner = l.owner`.execute(ctx.db);
   const renewal: LeaseRenewal = { lost: [], cancelled: [] };
   for (const row of rows) {
     if (!row.held) renewal.lost.push(row.run_id);

@@ -29,7 +29,7 @@ export interface PgliteStoreOptions {
 export function pgliteStore(options: PgliteStoreOptions = {}): Store {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const pglite = options.pglite ?? new PGlite(options.dataDir);
-  const lock = new SessionLock();
+  const lock = sessionLock(pglite);
   const db = new Kysely<DurableDatabase>({ dialect: new PGliteDialect(pglite, lock) });
   return new SqlStore({
     kind: "pglite",
@@ -42,6 +42,18 @@ export function pgliteStore(options: PgliteStoreOptions = {}): Store {
       if (!options.pglite) await pglite.close();
     },
   });
+}
+
+const locks = new WeakMap<PGlite, SessionLock>();
+
+/** One lock per PGlite, shared by every store on it: a transaction holds the one session. */
+function sessionLock(pglite: PGlite): SessionLock {
+  let lock = locks.get(pglite);
+  if (!lock) {
+    lock = new SessionLock();
+    locks.set(pglite, lock);
+  }
+  return lock;
 }
 
 /** LISTEN inside the PGlite session; its notifications arrive with the results of the statements that sent them. */

@@ -1,0 +1,185 @@
+import { decode, encode, LeaseLostError, type Store } from "@durable/core";
+import { expect, it } from "vitest";
+import { claim, errorEntry, newRun, okEntry, running, sleep } from "../helpers.js";
+
+export function claimsContract(store: () => Store): void {
+  it("claims due runs of its workflows: leased, with a new epoch, its journal, events and the store's time", async () => {
+    await store().createRun(newRun("r1"));
+    await store().createRun(newRun("other", { workflow: "other" }));
+    const before = await store().now();
+    const claimed = await claim(store(), { owner: "w1", leaseMs: 30_000 });
+    expect(claimed).toHaveLength(1);
+    const [c] = claimed;
+    expect(c?.lease).toEqual({ runId: "r1", owner: "w1", epoch: 1 });
+    expect(c?.journal).toEqual([]);
+    expect(c?.events).toEqual([]);
+    expect(c?.now.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(c?.run).toMatchObject({ status: "running", leaseOwner: "w1", leaseEpoch: 1, attempts: 1, recoveries: 0 });
+    expect(c?.run.wakeAt).toBeUndefined();
+    expect(c?.run.startedAt).toEqual(c?.now);
+    expect(c?.run.leaseExpiresAt?.getTime()).toBe((c?.now.getTime() ?? 0) + 30_000);
+    expect(await store().getRun("r1")).toEqual(c?.run);
+    expect(await claim(store(), { owner: "w2" })).toEqual([]);
+  });
+
+  it("claims nothing for an empty limit or no workflows", async () => {
+    await store().createRun(newRun("r1"));
+    expect(await claim(store(), { limit: 0 })).toEqual([]);
+    expect(await claim(store(), { workflows: [] })).toEqual([]);
+    expect(await claim(store())).toHaveLength(1);
+  });
+
+  it("claims higher priority first, then the earliest due, up to the limit", async () => {
+    const now = (await store().now()).getTime();
+    await store().createRun(newRun("late", { startAt: new Date(now - 1_000) }));
+    await store().createRun(newRun("early", { startAt: new Date(now - 5_000) }));
+    await store().createRun(newRun("urgent", { startAt: new Date(now - 10), priority: 10 }));
+    await store().createRun(newRun("future", { startAt: new Date(now + 60_000), priority: 100 }));
+    const first = await claim(store(), { limit: 2 });
+    expect(first.map((c) => c.run.id)).toEqual(["urgent", "early"]);
+    expect((await claim(store(), { limit: 2 })).map((c) => c.run.id)).toEqual(["late"]);
+  });
+
+  it("breaks ties between runs due at the same time by creation order", async () => {
+    const at = new Date((await store().now()).getTime() - 1_000);
+    for (const id of ["c", "a", "b"]) await store().createRun(newRun(id, { startAt: at }));
+    expect((await claim(store())).map((c) => c.run.id)).toEqual(["c", "a", "b"]);
+  });
+
+  it("reclaims a run whose lease expired: a recovery, a new epoch, the journal so far", async () => {
+    await store().createRun(newRun("r1"));
+    const [first] = await claim(store(), { owner: "w1", leaseMs: 200 });
+    if (!first) throw new Error("not claimed");
+    await store().appendJournal(first.lease, okEntry(0, "kept"));
+    expect(await claim(store(), { owner: "w2" })).toEqual([]);
+    await sleep(250);
+    const [second] = await claim(store(), { owner: "w2" });
+    expect(second?.lease).toEqual({ runId: "r1", owner: "w2", epoch: 2 });
+    expect(second?.run).toMatchObject({ attempts: 2, recoveries: 1, leaseOwner: "w2" });
+    expect(second?.run.startedAt).toEqual(first.run.startedAt);
+    expect(second?.journal.map((e) => (e.outcome === "ok" ? decode(e.result) : e.error))).toEqual(["kept"]);
+  });
+
+  it("parks a run that crashed its worker more than maxRecoveries times as blocked (crash_loop)", async () => {
+    await store().createRun(newRun("r1"));
+    await claim(store(), { leaseMs: 1 });
+    await sleep(20);
+    expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toHaveLength(1);
+    await sleep(20);
+    expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toEqual([]);
+    const run = await store().getRun("r1");
+    expect(run).toMatchObject({ status: "blocked", recoveries: 2, leaseEpoch: 2, attempts: 2 });
+    expect(run?.error).toMatchObject({ name: "CrashLoopError", code: "crash_loop" });
+    expect(run?.error?.message).toContain("r1");
+    expect(run?.leaseOwner).toBeUndefined();
+    expect(run?.wakeAt).toBeUndefined();
+  });
+
+  it("appends journal entries fenced by the lease and returns the store's time of each", async () => {
+    const lease = await running(store(), "r1");
+    const at0 = await store().appendJournal(lease, okEntry(0, { b: 1, a: 2 }));
+    const at1 = await store().appendJournal(lease, errorEntry(1));
+    const journal = await store().readJournal("r1");
+    expect(journal).toHaveLength(2);
+    expect(journal[0]).toMatchObject({ kind: "call", runId: "r1", seq: 0, name: "step-0", order: 0, attempts: 1 });
+    expect(journal[0]?.completedAt).toEqual(at0);
+    expect(journal[1]).toMatchObject({ seq: 1, outcome: "error", error: { name: "Error", message: "step 1 failed" } });
+    expect(journal[1]?.completedAt).toEqual(at1);
+    const first = journal[0];
+    expect(first?.outcome === "ok" && Object.keys(decode(first.result) as object)).toEqual(["b", "a"]);
+    expect(Math.abs(at0.getTime() - (await store().now()).getTime())).toBeLessThan(5_000);
+  });
+
+  it("delivers the same journal and times to the next claim", async () => {
+    const lease = await running(store(), "r1", { workflow: "w" });
+    const at = await store().appendJournal(lease, okEntry(0, new Date(7)));
+    await store().releaseRuns([lease]);
+    const [again] = await claim(store());
+    expect(again?.journal).toEqual(await store().readJournal("r1"));
+    expect(again?.journal[0]?.completedAt).toEqual(at);
+  });
+
+  it("refuses a write from a stale epoch, another owner or an expired lease, and writes nothing", async () => {
+    await store().createRun(newRun("r1"));
+    const [first] = await claim(store(), { owner: "w1", leaseMs: 1 });
+    if (!first) throw new Error("not claimed");
+    await sleep(20);
+    await expect(store().appendJournal(first.lease, okEntry(0))).rejects.toBeInstanceOf(LeaseLostError);
+    const [second] = await claim(store(), { owner: "w2" });
+    if (!second) throw new Error("not reclaimed");
+    await expect(store().appendJournal(first.lease, okEntry(0))).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store().appendJournal({ ...second.lease, owner: "w1" }, okEntry(0))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    await expect(store().finishRun(first.lease, { status: "completed", output: encode(1, "o") })).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    expect(await store().readJournal("r1")).toEqual([]);
+    expect(await store().getRun("r1")).toMatchObject({ status: "running", leaseOwner: "w2" });
+    await store().appendJournal(second.lease, okEntry(0));
+    expect(await store().readJournal("r1")).toHaveLength(1);
+  });
+
+  it("refuses a second entry with the same seq and keeps the first", async () => {
+    const lease = await running(store(), "r1");
+    await store().appendJournal(lease, okEntry(0, "first"));
+    await expect(store().appendJournal(lease, okEntry(0, "second"))).rejects.toThrow(/seq 0/);
+    const journal = await store().readJournal("r1");
+    expect(journal.map((e) => (e.outcome === "ok" ? decode(e.result) : undefined))).toEqual(["first"]);
+  });
+
+  it("renews the leases an owner holds and reports lost ones and requested cancellations", async () => {
+    const kept = await running(store(), "kept", { workflow: "w" });
+    const cancelled = await running(store(), "cancelled", { workflow: "w2" });
+    const stale = { runId: "kept", owner: "o", epoch: 99 };
+    const finished = await running(store(), "finished", { workflow: "w3" });
+    await store().finishRun(finished, { status: "completed", output: encode(1, "o") });
+    await store().requestCancel("cancelled", "stop");
+    const before = (await store().getRun("kept"))?.leaseExpiresAt?.getTime() ?? 0;
+    await sleep(5);
+    const renewal = await store().renewLeases("o", [kept, cancelled, stale, finished, { ...kept, runId: "nope" }], 90_000);
+    expect(renewal.lost.sort()).toEqual(["finished", "kept", "nope"].sort());
+    expect(renewal.cancelled).toEqual([{ runId: "cancelled", reason: "stop" }]);
+    expect((await store().getRun("kept"))?.leaseExpiresAt?.getTime()).toBeGreaterThan(before + 30_000);
+    expect(await store().renewLeases("someone-else", [kept], 90_000)).toEqual({ lost: ["kept"], cancelled: [] });
+    expect(await store().renewLeases("o", [], 90_000)).toEqual({ lost: [], cancelled: [] });
+  });
+
+  it("renewing keeps a lease alive past its first expiry", async () => {
+    const lease = await running(store(), "r1", { workflow: "w" });
+    await store().renewLeases("o", [lease], 300);
+    await sleep(150);
+    expect((await store().renewLeases("o", [lease], 300)).lost).toEqual([]);
+    await sleep(200);
+    await store().appendJournal(lease, okEntry(0));
+    expect(await claim(store(), { owner: "o2" })).toEqual([]);
+  });
+
+  it("releases runs so any worker can claim them at once; a stale release changes nothing", async () => {
+    const lease = await running(store(), "r1", { workflow: "w" });
+    await store().releaseRuns([{ ...lease, epoch: lease.epoch + 1 }]);
+    expect((await store().getRun("r1"))?.status).toBe("running");
+    await store().releaseRuns([lease]);
+    const run = await store().getRun("r1");
+    expect(run).toMatchObject({ status: "pending", attempts: 1 });
+    expect(run?.leaseOwner).toBeUndefined();
+    const [again] = await claim(store(), { owner: "o2" });
+    expect(again?.lease).toEqual({ runId: "r1", owner: "o2", epoch: 2 });
+    expect(again?.run.recoveries).toBe(0);
+    await store().releaseRuns([]);
+  });
+
+  it("tells the earliest wake-up of its workflows: a due time or a lease expiry", async () => {
+    expect(await store().nextWakeAt(["w"])).toBeUndefined();
+    const now = (await store().now()).getTime();
+    await store().createRun(newRun("later", { startAt: new Date(now + 60_000) }));
+    await store().createRun(newRun("sooner", { startAt: new Date(now + 30_000) }));
+    await store().createRun(newRun("other", { workflow: "other", startAt: new Date(now + 1_000) }));
+    expect(await store().nextWakeAt(["w"])).toEqual(new Date(now + 30_000));
+    expect(await store().nextWakeAt(["w", "other"])).toEqual(new Date(now + 1_000));
+    await store().createRun(newRun("r", { workflow: "leased" }));
+    const [c] = await claim(store(), { workflows: ["leased"], leaseMs: 5_000 });
+    expect(await store().nextWakeAt(["leased"])).toEqual(c?.run.leaseExpiresAt);
+    expect(await store().nextWakeAt([])).toBeUndefined();
+  });
+}
