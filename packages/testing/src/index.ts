@@ -1,0 +1,11 @@
+// The test env: a worker on a virtual clock
+
+export type { LogLevel, LogRecord } from "./capture-logger.js";
+export { captureLogger } from "./capture-logger.js";
+// Recorded journals: parse, replay, diff
+export { parseJournalExport } from "./journal-export.js";
+export type { JournalReplayReport, ReplayDiffRow, ReplayRowStatus } from "./replay-diff.js";
+export { formatReplayDiff } from "./replay-diff.js";
+export { checkJournal, replayJournal } from "./replay-journal.js";
+export type { TestEnv, TestEnvOptions, TestEnvSchedules, TestRunHandle } from "./test-env.js";
+export { createTestEnv } from "./test-env.js";

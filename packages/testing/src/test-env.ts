@@ -1,0 +1,202 @@
+import {
+  Client,
+  encode,
+  type JournalEntry,
+  memoryStore,
+  type RunInfo,
+  RunNotFoundError,
+  type StartOptions,
+  type StepContext,
+  type Store,
+  skipTime,
+  TestClock,
+  Worker,
+  type WorkerOptions,
+  type Workflow,
+} from "@durable/core";
+import { captureLogger, type LogRecord } from "./capture-logger.js";
+import { explainStuckRun } from "./explain-stuck-run.js";
+import { storeClockView } from "./store-clock-view.js";
+
+/** The schedules a worker takes, once core's `WorkerOptions` has them. */
+export type TestEnvSchedules = WorkerOptions extends { schedules?: infer S }
+  ? "schedules" extends keyof WorkerOptions
+    ? S
+    : never
+  : never;
+
+/** Options of `createTestEnv`. */
+export interface TestEnvOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: a test env runs workflows of any input and output
+  workflows: readonly Workflow<any, any>[];
+  /** Default: a memory store on the env's clock. Any `Store` works; one that keeps its own time cannot skip time. */
+  store?: Store;
+  schedules?: TestEnvSchedules;
+  /** The virtual clock (default a `TestClock` at 2030-01-01, one per env). */
+  clock?: TestClock;
+  /** More worker options (`concurrency`, `retryHold`, `interceptStepAttempt`...). */
+  worker?: Partial<Omit<WorkerOptions, "store" | "workflows" | "clock" | "stepMocks">>;
+}
+
+/** A run started in a test env; `result()` moves the env's clock as the run needs. */
+export interface TestRunHandle<O> {
+  readonly id: string;
+  /** Drives the env until the run ends: its output, or its error thrown. */
+  result(): Promise<O>;
+  /** Drives the env until the run ends and returns it, whatever its status. */
+  settle(): Promise<RunInfo<O>>;
+  get(): Promise<RunInfo<O> | undefined>;
+}
+
+/** A memory store, a worker, a client and a virtual clock of their own, for testing workflows. */
+export interface TestEnv {
+  readonly clock: TestClock;
+  readonly store: Store;
+  readonly client: Client;
+  readonly worker: Worker;
+  /** What the worker logged (determinism warnings among it). */
+  readonly logs: readonly LogRecord[];
+  /** Starts a run and drives it to its end, skipping time while every run waits on a timer. */
+  run<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<O>;
+  /** Starts a run and returns its handle at once. */
+  start<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<TestRunHandle<O>>;
+  /** A handle on a run started some other way (a schedule, a child, `env.client`). */
+  handle<O = unknown>(runId: string): TestRunHandle<O>;
+  /** Sends an event to a run (through `client.sendEvent` when core has it). */
+  sendEvent(runId: string, name: string, payload?: unknown): Promise<void>;
+  /** Replaces a step (or decision) by name in every run of this env. */
+  mockStep<T>(name: string, fn: (step: StepContext) => T | Promise<T>): void;
+  /** The run's journal entries, by seq. */
+  journal(runId: string): Promise<JournalEntry[]>;
+  /** Lets the worker finish whatever is due now, without moving the clock. */
+  idle(): Promise<void>;
+  /** Stops the worker (and closes the store if the env made it). */
+  close(): Promise<void>;
+}
+
+const FINAL = ["completed", "failed", "cancelled", "blocked"];
+const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+const realSetImmediate = globalThis.setImmediate;
+const tick = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+
+/**
+ * A test env: a memory store, a worker and a client on a virtual clock of their own (so tests in one file
+ * can run in parallel). `env.run` finishes a run that sleeps for months in milliseconds; a run that can
+ * never finish fails with what it waits for instead of hanging.
+ * @example
+ * const env = createTestEnv({ workflows: [onboarding] });
+ * env.mockStep("send-survey", () => "sent");
+ * const out = await env.run(onboarding, { userId: "u1" }); // sleeps 90d in a few milliseconds
+ * await env.close();
+ */
+export function createTestEnv(options: TestEnvOptions): TestEnv {
+  const clock = options.clock ?? new TestClock();
+  const ownStore = options.store === undefined;
+  const store = options.store ?? memoryStore({ clock });
+  const logs: LogRecord[] = [];
+  const mocks = new Map<string, (step: StepContext) => unknown>();
+  const names = options.workflows.map((w) => w.name);
+  const workerOptions: WorkerOptions & { schedules?: unknown } = {
+    leaseMs: TEN_YEARS_MS,
+    heartbeatMs: 3_600_000,
+    pollMs: 50,
+    determinismGuard: true,
+    // A body awaiting something outside ctx is parked as blocked after this long (real time).
+    foreignAwait: "100ms",
+    ...options.worker,
+    store,
+    workflows: options.workflows,
+    clock,
+    logger: options.worker?.logger ?? captureLogger(logs, "info"),
+    stepMocks: mocks,
+  };
+  if (options.schedules !== undefined) workerOptions.schedules = options.schedules;
+  const worker = new Worker(workerOptions);
+  const client = new Client({ store });
+  let started: Promise<void> | undefined;
+  let ownTime: Promise<boolean> | undefined;
+  const ensureStarted = () => {
+    started ??= worker.start();
+    return started;
+  };
+  const storeKeepsOwnTime = () => {
+    ownTime ??= ownStore ? Promise.resolve(false) : store.now().then((now) => now.getTime() !== clock.now());
+    return ownTime;
+  };
+
+  async function settle<O>(id: string): Promise<RunInfo<O>> {
+    await ensureStarted();
+    await skipTime({
+      clock,
+      store: storeClockView(store, clock, await storeKeepsOwnTime()),
+      workers: [worker],
+      workflows: names,
+      until: async () => FINAL.includes((await store.getRun(id))?.status ?? ""),
+      onStuck: async () => new Error(await explainStuckRun(store, options.workflows, id)),
+    });
+    return (await client.get(id)) as RunInfo<O>;
+  }
+
+  const handle = <O>(id: string): TestRunHandle<O> => ({
+    id,
+    get: () => client.handle<O>(id).get(),
+    settle: () => settle<O>(id),
+    result: async () => {
+      await settle(id);
+      return client.handle<O>(id).result();
+    },
+  });
+
+  const start = async <I, O>(workflow: Workflow<I, O>, input: I, startOptions?: StartOptions) => {
+    if (!names.includes(workflow.name)) {
+      throw new TypeError(
+        `workflow "${workflow.name}" is not in this test env; pass it to createTestEnv({ workflows: [...] })`,
+      );
+    }
+    await ensureStarted();
+    const run = await client.start(workflow, input, startOptions);
+    return handle<O>(run.id);
+  };
+
+  return {
+    clock,
+    store,
+    client,
+    worker,
+    logs,
+    start,
+    handle,
+    run: async (workflow, input, startOptions) => (await start(workflow, input, startOptions)).result(),
+    async sendEvent(runId, name, payload) {
+      const send = (
+        client as unknown as { sendEvent?: (id: string, n: string, p: unknown) => Promise<unknown> }
+      ).sendEvent;
+      if (typeof send === "function") {
+        await send.call(client, runId, name, payload);
+        return;
+      }
+      const sent = await store.sendEvent(runId, name, encode(payload, `event "${name}" for run ${runId}`));
+      if (!sent) throw new RunNotFoundError(runId);
+    },
+    mockStep(name, fn) {
+      mocks.set(name, fn);
+    },
+    journal: (runId) => client.journal(runId),
+    async idle() {
+      await ensureStarted();
+      for (let checks = 0, calm = 0; calm < 3; checks++) {
+        await tick();
+        const next = await store.nextWakeAt(names);
+        const due = next !== undefined && next.getTime() <= (await store.now()).getTime();
+        if (!worker.isQuiescent() || due) {
+          calm = 0;
+          if (due && checks > 50) worker.poke();
+        } else calm++;
+      }
+    },
+    async close() {
+      await worker.stop({ graceMs: 1_000 });
+      if (ownStore) await store.close();
+    },
+  };
+}
