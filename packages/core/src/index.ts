@@ -39,7 +39,21 @@ export type {
 } from "./store/store.js";
 export { TERMINAL_STATUSES } from "./store/store.js";
 export type {
+  ActivationHost,
+  ActivationOutcome,
+  ChildSpec,
+  ChildState,
+  CodeScope,
+  OfferedEvent,
+  StepAttemptInfo,
+  StepAttemptInterceptor,
+  TransactionRunner,
+} from "./workflow/activation-host.js";
+export type {
   CallOptions,
+  ChildOptions,
+  EventPayload,
+  EventSchemas,
   Logger,
   StepContext,
   WaitUntilOptions,
@@ -82,13 +96,6 @@ export { describeCommand } from "./workflow/journal.js";
 export type { Duration } from "./workflow/parse-duration.js";
 // Durations and payloads
 export { formatDuration, parseDuration } from "./workflow/parse-duration.js";
-export type {
-  ActivationHost,
-  ActivationOutcome,
-  CodeScope,
-  StepAttemptInfo,
-  StepAttemptInterceptor,
-} from "./workflow/replay-engine.js";
 export { ReplayEngine } from "./workflow/replay-engine.js";
 export type { ResolvedRetryPolicy, RetryPolicy } from "./workflow/retry-policy.js";
 export { isRetryable, resolveRetryPolicy, retryDelayMs } from "./workflow/retry-policy.js";
@@ -103,6 +110,9 @@ export {
 export { validateWith } from "./workflow/validate-with.js";
 export type {
   AnyWorkflow,
+  ConcurrencyOptions,
+  DebounceOptions,
+  RateLimitOptions,
   StepDefinition,
   StepOptions,
   Workflow,

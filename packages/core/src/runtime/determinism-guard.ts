@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { CodeScope } from "../workflow/activation-host.js";
 import type { Logger } from "../workflow/context.js";
-import type { CodeScope } from "../workflow/replay-engine.js";
 
 interface Scope {
   kind: "workflow" | "step";

@@ -1,15 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { ClaimedRun, Lease, RunOutcome, Store } from "../store/store.js";
+import type { ClaimedRun, Lease, NewRun, RunOutcome, RunRecord, Store } from "../store/store.js";
+import type {
+  ActivationOutcome,
+  ChildSpec,
+  ChildState,
+  CodeScope,
+  StepAttemptInterceptor,
+} from "../workflow/activation-host.js";
 import type { Logger, StepContext } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
-import {
-  type ActivationOutcome,
-  type CodeScope,
-  ReplayEngine,
-  type StepAttemptInterceptor,
-} from "../workflow/replay-engine.js";
+import { ReplayEngine } from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -131,6 +133,7 @@ export class Worker {
     this.unsubscribe = this.store.subscribe((n) => {
       if (n.type === "wake") this.triggerClaim();
       else if (n.type === "cancel") this.deliverCancel(n.runId);
+      else if (n.type === "event") this.deliverEvents(n.runId);
     });
     this.pollTimer = setInterval(() => this.poll(), this.pollMs);
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.heartbeatMs);
@@ -230,9 +233,20 @@ export class Worker {
       journal: claimed.journal,
       retryState: run.retryState,
       cancelReason: run.cancelReason,
+      events: claimed.events,
       now: () => this.clock.now() + offset,
-      append: (entry) => this.store.appendJournal(lease, entry),
+      append: (entry, options) => this.store.appendJournal(lease, entry, options),
       setTimer: (at, fn) => this.clock.setTimer(at - offset, fn),
+      startChild: (spec) => this.startChild(run.id, spec),
+      cancelRun: async (id, reason) => {
+        await this.store.requestCancel(id, reason);
+      },
+      ...(this.store.transaction
+        ? {
+            transaction: (fn, entry) =>
+              (this.store.transaction as NonNullable<Store["transaction"]>)(lease, fn, entry),
+          }
+        : {}),
       logger: log,
       ...(this.options.payloadLimit !== undefined ? { payloadLimit: this.options.payloadLimit } : {}),
       retryHoldMs: this.retryHoldMs,
@@ -243,21 +257,27 @@ export class Worker {
         ? { interceptStepAttempt: this.options.interceptStepAttempt }
         : {}),
     });
-    const done = this.activate(engine, lease, log, offset).finally(() => {
+    const done = this.activate(engine, run, lease, log, offset).finally(() => {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
       this.triggerClaim();
     });
     this.active.set(run.id, { lease, engine, done });
   }
 
-  private async activate(engine: ReplayEngine, lease: Lease, log: Logger, offset: number): Promise<void> {
+  private async activate(
+    engine: ReplayEngine,
+    run: RunRecord,
+    lease: Lease,
+    log: Logger,
+    offset: number,
+  ): Promise<void> {
     try {
       const outcome = await engine.run();
       if (outcome.type === "released") {
         this.drained.push(lease);
         return;
       }
-      await this.store.finishRun(lease, toRunOutcome(outcome));
+      await this.store.finishRun(lease, toRunOutcome(outcome, run, engine.host.workflow));
       if (outcome.type === "suspended" && outcome.wakeAt) this.armWake(outcome.wakeAt.getTime() - offset);
       if (outcome.type === "blocked") log.warn({ error: outcome.error }, outcome.error.message);
       else log.debug({ outcome: outcome.type }, "activation ended");
@@ -288,6 +308,29 @@ export class Worker {
       );
   }
 
+  private async startChild(parentId: string, spec: ChildSpec): Promise<ChildState> {
+    const { run } = await this.store.createRun({
+      id: spec.id,
+      workflow: spec.workflow.name,
+      version: spec.workflow.version,
+      input: spec.input,
+      parentId,
+    });
+    const state: ChildState = { status: run.status };
+    if (run.output !== undefined) state.output = run.output;
+    if (run.error !== undefined) state.error = run.error;
+    return state;
+  }
+
+  private deliverEvents(runId: string): void {
+    const active = this.active.get(runId);
+    if (!active) return;
+    this.store
+      .readEvents(runId)
+      .then((events) => active.engine.offerEvents(events))
+      .catch((error) => this.logger.warn({ err: error, runId }, "could not read events"));
+  }
+
   private deliverCancel(runId: string): void {
     const active = this.active.get(runId);
     if (!active) return;
@@ -298,8 +341,26 @@ export class Worker {
   }
 }
 
-function toRunOutcome(outcome: Exclude<ActivationOutcome, { type: "released" }>): RunOutcome {
+function toRunOutcome(
+  outcome: Exclude<ActivationOutcome, { type: "released" }>,
+  run: RunRecord,
+  workflow: AnyWorkflow,
+): RunOutcome {
   switch (outcome.type) {
+    case "continued": {
+      const next: NewRun = {
+        id: nextRunId(run.id),
+        workflow: run.workflow,
+        version: workflow.version,
+        input: outcome.input,
+        tags: run.tags,
+        priority: run.priority,
+      };
+      if (run.parentId !== undefined) next.parentId = run.parentId;
+      if (run.queue !== undefined) next.queue = run.queue;
+      if (run.concurrencyKey !== undefined) next.concurrencyKey = run.concurrencyKey;
+      return { status: "continued", next };
+    }
     case "completed":
       return { status: "completed", output: outcome.output };
     case "failed":
@@ -320,4 +381,10 @@ function toRunOutcome(outcome: Exclude<ActivationOutcome, { type: "released" }>)
       return result;
     }
   }
+}
+
+/** `order:42` → `order:42~1` → `order:42~2`: the continue-as-new chain. */
+function nextRunId(id: string): string {
+  const match = /^(.*)~(\d+)$/.exec(id);
+  return match ? `${match[1]}~${Number(match[2]) + 1}` : `${id}~1`;
 }

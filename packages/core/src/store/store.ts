@@ -206,6 +206,16 @@ export interface Store {
   forkRun(sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord>;
   /** Deletes finished runs (completed, failed, cancelled) finished before `olderThan`, with their journals and events. */
   pruneRuns(olderThan: Date): Promise<number>;
+  /**
+   * Optional (Postgres stores): runs `fn` in one database transaction and appends `entry(value)` in that
+   * same transaction, fenced by the lease, so `ctx.transaction` effects commit exactly once with their
+   * journal row. `fn` receives the store's transaction object (a Kysely transaction for Postgres).
+   */
+  transaction?<T>(
+    lease: Lease,
+    fn: (trx: unknown) => Promise<T>,
+    entry: (value: T) => NewJournalEntry,
+  ): Promise<{ value: T; completedAt: Date }>;
   /** The store's current time. */
   now(): Promise<Date>;
   /** Listens for announcements; returns the function that stops listening. */

@@ -1,6 +1,13 @@
+import type { z } from "zod";
 import type { Duration } from "./parse-duration.js";
 import type { RetryPolicy } from "./retry-policy.js";
-import type { StepDefinition } from "./workflow.js";
+import type { StepDefinition, Workflow } from "./workflow.js";
+
+/** Event payload schemas by event name (a workflow's `events` option). */
+export type EventSchemas = Record<string, z.ZodType>;
+
+/** The payload type of event `K`. */
+export type EventPayload<E extends EventSchemas, K extends keyof E> = z.output<E[K]>;
 
 /** The logger handed to workflows and steps: pino's methods, any pino-compatible logger works. */
 export interface Logger {
@@ -41,8 +48,16 @@ export interface WaitUntilOptions {
   timeout?: Duration;
 }
 
+/** Options of `ctx.child` and `ctx.startChild`. */
+export interface ChildOptions {
+  /** The child's run id (default `<parentId>:<seq>`). */
+  id?: string;
+  /** What happens to the child when the parent is cancelled (default `"cancel"`). */
+  parentClose?: "cancel" | "abandon";
+}
+
 /** The context a workflow body receives: every side effect goes through it. */
-export interface WorkflowContext {
+export interface WorkflowContext<E extends EventSchemas = EventSchemas> {
   readonly runId: string;
   readonly workflowName: string;
   /** True while the engine re-delivers recorded results. */
@@ -66,6 +81,25 @@ export interface WorkflowContext {
     condition: () => boolean | Promise<boolean>,
     options: WaitUntilOptions,
   ): Promise<boolean>;
+  /**
+   * Suspends until `client.sendEvent(runId, name, payload)`; an event sent earlier is kept, not lost.
+   * Resolves to the payload, or `undefined` on timeout.
+   */
+  waitForEvent<K extends keyof E & string>(
+    name: K,
+    options?: { timeout?: Duration },
+  ): Promise<EventPayload<E, K> | undefined>;
+  /** Starts a child run and waits durably for its output (its error is rethrown). */
+  child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
+  /** Starts a child run and returns its id without waiting for it. */
+  startChild<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<string>;
+  /** Ends this run and starts it afresh with `input` and an empty journal (same id chain). */
+  continueAsNew(input: unknown): Promise<never>;
+  /**
+   * Postgres stores only: `fn` gets a Kysely transaction, and the journal row commits in it, so the
+   * database effect happens exactly once.
+   */
+  transaction<T, Trx = unknown>(name: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** Versioning: true for runs that reach this point under the new code. */
   patched(changeId: string): boolean;
   /** The time recorded with the latest journal entry delivered, or the run's start time. */

@@ -1,97 +1,29 @@
-import type { CallOptions, Logger, StepContext, WorkflowContext } from "./context.js";
+import type { ActivationHost, ActivationOutcome, CodeScope, OfferedEvent } from "./activation-host.js";
+import type { WorkflowContext } from "./context.js";
+import { createContext } from "./create-context.js";
 import {
   CancelledError,
   type CommandDescription,
   type ErrorData,
   NonDeterminismError,
   StepFailedError,
-  TimeoutError,
   toErrorData,
-  ValidationError,
+  WorkflowFailedError,
 } from "./errors.js";
-import {
-  describeCommand,
-  type JournalEntry,
-  type NewJournalEntry,
-  type RetryState,
-  type StepRetry,
-} from "./journal.js";
-import { type Duration, parseDuration } from "./parse-duration.js";
+import { describeCommand, type JournalEntry, type NewJournalEntry, type StepRetry } from "./journal.js";
 import { Prng } from "./prng.js";
-import { isRetryable, type ResolvedRetryPolicy, resolveRetryPolicy, retryDelayMs } from "./retry-policy.js";
 import { DEFAULT_PAYLOAD_LIMIT, decode, type Encoded, encode } from "./serialize.js";
 import { validateWith } from "./validate-with.js";
-import type { StepDefinition, Workflow } from "./workflow.js";
 
-/** Where workflow code and step code run: the runtime wraps them to watch for non-determinism. */
-export interface CodeScope {
-  workflow<T>(workflowName: string, fn: () => T): T;
-  step<T>(fn: () => T): T;
-}
-
-/** Which step attempt is about to run. */
-export interface StepAttemptInfo {
-  runId: string;
-  workflow: string;
-  kind: "call" | "decide";
-  name: string;
-  seq: number;
-  attempt: number;
-  idempotencyKey: string;
-}
-
-/** Wraps every live step attempt: for tracing, counting executions, or injecting failures in tests. */
-export type StepAttemptInterceptor = (
-  info: StepAttemptInfo,
-  next: () => Promise<unknown>,
-) => Promise<unknown>;
-
-/** Everything one activation of a run needs from the runtime. */
-export interface ActivationHost {
-  readonly runId: string;
-  // biome-ignore lint/suspicious/noExplicitAny: any workflow's input and output
-  readonly workflow: Workflow<any, any>;
-  readonly input: unknown;
-  /** The run's first start: `ctx.now()` before the first journal entry. */
-  readonly startedAt: Date;
-  readonly journal: readonly JournalEntry[];
-  readonly retryState: RetryState;
-  readonly cancelReason?: string | undefined;
-  /** The current time as the store judges it. */
-  now(): number;
-  /** Appends one entry (fenced by the lease); resolves to its recorded completion time. */
-  append(entry: NewJournalEntry): Promise<Date>;
-  /** Calls `fn` at `at` (ms since epoch); returns a function that cancels the timer. */
-  setTimer(at: number, fn: () => void): () => void;
-  readonly logger: Logger;
-  readonly payloadLimit?: number;
-  /** Waits between step attempts up to this long are held in process; longer ones suspend (default 5 s). */
-  readonly retryHoldMs?: number;
-  readonly scope?: CodeScope;
-  /** Test doubles: a step (or decision) whose name is here runs this function instead of its own. */
-  readonly stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
-  readonly interceptStepAttempt?: StepAttemptInterceptor;
-  /** How long to wait for a workflow that awaits something outside ctx before blocking it (default 5 s). */
-  readonly foreignAwaitMs?: number;
-}
-
-/** How an activation ended. */
-export type ActivationOutcome =
-  | { type: "completed"; output: Encoded }
-  | { type: "failed"; error: ErrorData }
-  | { type: "cancelled"; output?: Encoded; error?: ErrorData }
-  | { type: "suspended"; wakeAt: Date | null; retryState: RetryState; waitingFor: string[] }
-  | { type: "blocked"; error: ErrorData }
-  | { type: "released" };
-
-interface Pending {
+/** An issued command that has not been delivered yet (or was, and is kept to match later entries). */
+export interface Pending {
   seq: number;
   kind: JournalEntry["kind"];
   name: string;
   settled: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  /** A timer (sleep, or a wait before a step's next attempt) and what to do when it is due. */
+  /** A timer (sleep, event timeout, wait before a step's next attempt) and what to do when it is due. */
   dueAt?: number;
   onDue?: () => void;
   /** Held in process (short retry waits): the run does not suspend while it waits. */
@@ -99,49 +31,72 @@ interface Pending {
   /** Live work not started yet; started at the next quiescent point unless cancelled first. */
   start?: () => void;
   abort?: AbortController;
+  /** A completion is queued: nothing else may complete this command. */
+  queued?: boolean;
+  childId?: string;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type Completion = DistributiveOmit<NewJournalEntry, "order">;
+
+/** A result waiting to be journaled and delivered. */
+export interface Completion {
+  entry: DistributiveOmit<NewJournalEntry, "order">;
+  consumeEvent?: string;
+  /** `ctx.transaction`: run in the same database transaction as the journal row. */
+  transaction?: (trx: unknown) => Promise<unknown>;
+}
+
+type Outcome = { outcome: "ok"; result: Encoded } | { outcome: "error"; error: ErrorData };
+
+/** Thrown by `ctx.continueAsNew` to end the activation with a new input. */
+export class ContinueAsNewSignal {
+  constructor(readonly input: Encoded) {}
+}
 
 // Captured before any determinism guard wraps the globals: the engine's own timing is not workflow code.
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 const passThrough: CodeScope = { workflow: (_name, fn) => fn(), step: (fn) => fn() };
+const JOURNAL_WARNING = 10_000;
 
 /**
  * Runs one activation of a run: calls the workflow from the start, re-delivers journaled results in their
- * recorded order, executes the rest live (journaling each result before the workflow sees it), and ends
- * when the workflow returns, throws, or waits only on durable timers.
+ * recorded order (each after the workflow has run on to its next await), executes the rest live (journaling
+ * each result before the workflow sees it), and ends when the workflow returns, throws, or waits only on
+ * durable things (timers, events, children).
  * @example
- * const outcome = await new ReplayEngine(host).run(); // { type: "suspended", wakeAt, retryState }
+ * const outcome = await new ReplayEngine(host).run(); // { type: "suspended", wakeAt, retryState, waitingFor }
  */
 export class ReplayEngine {
-  private nextSeq = 0;
+  /** @internal */ nextSeq = 0;
   private nextOrder = 0;
-  private maxRecordedSeq = -1;
-  private readonly recorded = new Map<number, JournalEntry>();
+  /** @internal */ maxRecordedSeq = -1;
+  /** @internal */ readonly recorded = new Map<number, JournalEntry>();
   private readonly replayQueue: JournalEntry[];
-  private readonly issued = new Map<number, Pending>();
+  /** @internal */ readonly issued = new Map<number, Pending>();
   private readonly completions: Completion[] = [];
-  private inFlight = 0;
-  private lastTime: number;
+  /** @internal */ inFlight = 0;
+  /** @internal */ lastTime: number;
   private wake: (() => void) | undefined;
   private fatal: NonDeterminismError | undefined;
+  private crashed: { error: unknown } | undefined;
   private done: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
   private cancelReason: string | undefined;
-  private cancelDelivered = false;
+  /** @internal */ cancelDelivered = false;
   private draining = false;
   private awaitingForeign = false;
-  private readonly retries: Record<string, StepRetry>;
+  /** @internal */ readonly retries: Record<string, StepRetry>;
   private readonly frontier: number;
-  private readonly prng: Prng;
-  private readonly scope: CodeScope;
-  private readonly limit: number;
+  private readonly events: OfferedEvent[];
+  private readonly takenEvents = new Set<string>();
+  /** @internal */ readonly children = new Map<string, "cancel" | "abandon">();
+  /** @internal */ readonly prng: Prng;
+  /** @internal */ readonly scope: CodeScope;
+  /** @internal */ readonly limit: number;
   readonly ctx: WorkflowContext;
 
-  constructor(private readonly host: ActivationHost) {
+  constructor(readonly host: ActivationHost) {
     this.replayQueue = [...host.journal].sort((a, b) => a.order - b.order);
     for (const entry of this.replayQueue) {
       this.recorded.set(entry.seq, entry);
@@ -152,10 +107,11 @@ export class ReplayEngine {
     this.cancelReason = host.cancelReason;
     this.retries = { ...host.retryState.steps };
     this.frontier = host.retryState.issued ?? 0;
+    this.events = [...(host.events ?? [])];
     this.prng = new Prng(host.runId);
     this.scope = host.scope ?? passThrough;
     this.limit = host.payloadLimit ?? DEFAULT_PAYLOAD_LIMIT;
-    this.ctx = this.createContext();
+    this.ctx = createContext(this);
   }
 
   /** True while recorded results remain to deliver, or the code has not yet reached where it last suspended. */
@@ -173,6 +129,15 @@ export class ReplayEngine {
   /** Delivers a cancellation at the workflow's current await (once). */
   cancel(reason: string): void {
     if (this.cancelReason === undefined) this.cancelReason = reason;
+    this.signal();
+  }
+
+  /** Hands over events that arrived while the run is active. */
+  offerEvents(events: readonly OfferedEvent[]): void {
+    for (const event of events) {
+      if (!this.events.some((e) => e.id === event.id)) this.events.push(event);
+    }
+    this.matchEvents();
     this.signal();
   }
 
@@ -213,6 +178,7 @@ export class ReplayEngine {
   private async loop(): Promise<ActivationOutcome> {
     for (;;) {
       await macrotask();
+      if (this.crashed) throw this.crashed.error;
       if (this.fatal) return { type: "blocked", error: toErrorData(this.fatal) };
       if (this.replayQueue.length > 0) {
         this.replayNext();
@@ -220,13 +186,15 @@ export class ReplayEngine {
       }
       if (this.cancelReason !== undefined && !this.cancelDelivered && !this.done) {
         await this.write({
-          kind: "cancel",
-          seq: this.nextSeq++,
-          name: "cancel",
-          outcome: "ok",
-          result: encode({ reason: this.cancelReason }, "cancel reason"),
-          attempts: 1,
-          startedAt: new Date(this.host.now()),
+          entry: {
+            kind: "cancel",
+            seq: this.nextSeq++,
+            name: "cancel",
+            outcome: "ok",
+            result: encode({ reason: this.cancelReason }, "cancel reason"),
+            attempts: 1,
+            startedAt: new Date(this.host.now()),
+          },
         });
         continue;
       }
@@ -294,7 +262,8 @@ export class ReplayEngine {
       this.nextSeq++;
       this.replayQueue.shift();
       this.lastTime = entry.completedAt.getTime();
-      this.deliverCancel(decode<{ reason: string }>(entry.result).reason);
+      this.cancelDelivered = true;
+      this.rejectAll(decode<{ reason: string }>(entry.result).reason);
       return;
     }
     const pending = this.issued.get(entry.seq);
@@ -320,15 +289,20 @@ export class ReplayEngine {
     delete this.retries[String(pending.seq)];
     if (entry.outcome === "ok") {
       pending.resolve(entry.kind === "sleep" ? undefined : decode(entry.result));
+    } else if (entry.kind === "child") {
+      const childId = pending.childId ?? entry.name;
+      pending.reject(
+        entry.error.code === "cancelled"
+          ? new CancelledError(`child run ${childId} was cancelled: ${entry.error.message}`)
+          : new WorkflowFailedError(childId, "failed", entry.error),
+      );
     } else {
       pending.reject(new StepFailedError(entry.name, entry.seq, entry.attempts, entry.error));
     }
   }
 
-  private deliverCancel(reason: string): void {
-    this.cancelDelivered = true;
-    // Every await the workflow is parked on sees the cancellation now; steps still running are aborted
-    // through their signal and journaled when they end, like any step that lost a race.
+  /** Every await the workflow is parked on sees the cancellation; running steps are aborted. */
+  private rejectAll(reason: string): void {
     for (const pending of this.issued.values()) {
       if (pending.settled) continue;
       const error = new CancelledError(`run ${this.host.runId} was cancelled: ${reason}`, reason);
@@ -340,15 +314,55 @@ export class ReplayEngine {
   }
 
   private async write(completion: Completion): Promise<void> {
-    const entry = { ...completion, order: this.nextOrder++ } as NewJournalEntry;
-    const completedAt = await this.host.append(entry);
+    const order = this.nextOrder++;
+    let entry = { ...completion.entry, order } as NewJournalEntry;
+    let completedAt: Date;
+    if (completion.transaction && this.host.transaction) {
+      const what = `run ${this.host.runId} transaction "${entry.name}" (seq ${entry.seq}) result`;
+      try {
+        let written: NewJournalEntry | undefined;
+        const done = await this.host.transaction(completion.transaction, (value) => {
+          written = { ...entry, outcome: "ok", result: encode(value, what, this.limit) } as NewJournalEntry;
+          return written;
+        });
+        entry = written as NewJournalEntry;
+        completedAt = done.completedAt;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "lease_lost") throw error;
+        entry = { ...entry, outcome: "error", error: toErrorData(error) } as NewJournalEntry;
+        completedAt = await this.host.append(entry);
+      }
+    } else {
+      const options =
+        completion.consumeEvent === undefined ? undefined : { consumeEvent: completion.consumeEvent };
+      completedAt = await this.host.append(entry, options);
+    }
     this.lastTime = completedAt.getTime();
     if (entry.kind === "cancel") {
-      this.deliverCancel(this.cancelReason ?? "cancelled");
+      this.cancelDelivered = true;
+      const reason = this.cancelReason ?? "cancelled";
+      await this.cancelChildren(reason);
+      this.rejectAll(reason);
       return;
     }
     const pending = this.issued.get(entry.seq);
     if (pending) this.deliver(pending, entry as Outcome & typeof entry);
+  }
+
+  private async cancelChildren(reason: string): Promise<void> {
+    const cancelRun = this.host.cancelRun;
+    if (!cancelRun) return;
+    const ids = [...this.children].filter(([, close]) => close === "cancel").map(([id]) => id);
+    await Promise.all(
+      ids.map((id) => cancelRun(id, `parent run ${this.host.runId} was cancelled: ${reason}`)),
+    );
+  }
+
+  /** @internal Queues a result to journal and deliver at the next quiescent point. */
+  complete(completion: Completion, pending?: Pending): void {
+    if (pending) pending.queued = true;
+    this.completions.push(completion);
+    this.signal();
   }
 
   private startIssued(): void {
@@ -358,6 +372,33 @@ export class ReplayEngine {
         delete pending.start;
         start();
       }
+    }
+  }
+
+  /** @internal Matches unconsumed events to waiting `waitForEvent` commands, oldest first. */
+  matchEvents(): void {
+    for (const pending of [...this.issued.values()].sort((a, b) => a.seq - b.seq)) {
+      if (pending.kind !== "event" || pending.settled || pending.queued || this.recorded.has(pending.seq))
+        continue;
+      const event = this.events.find((e) => e.name === pending.name && !this.takenEvents.has(e.id));
+      if (!event) continue;
+      this.takenEvents.add(event.id);
+      delete pending.dueAt;
+      this.complete(
+        {
+          entry: {
+            kind: "event",
+            seq: pending.seq,
+            name: pending.name,
+            outcome: "ok",
+            result: event.payload,
+            attempts: 1,
+            startedAt: new Date(this.lastTime),
+          },
+          consumeEvent: event.id,
+        },
+        pending,
+      );
     }
   }
 
@@ -398,7 +439,14 @@ export class ReplayEngine {
     cancelTimer?.();
   }
 
-  private signal(): void {
+  /** @internal Ends the activation with an infrastructure error (the store failed); the run is retried. */
+  crash(error: unknown): void {
+    this.crashed ??= { error };
+    this.signal();
+  }
+
+  /** @internal Wakes the loop. */
+  signal(): void {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
@@ -420,6 +468,7 @@ export class ReplayEngine {
   private finish(done: NonNullable<ReplayEngine["done"]>): ActivationOutcome {
     const runId = this.host.runId;
     if (!done.ok) {
+      if (done.error instanceof ContinueAsNewSignal) return { type: "continued", input: done.error.input };
       const error = toErrorData(done.error);
       return this.cancelDelivered ? { type: "cancelled", error } : { type: "failed", error };
     }
@@ -434,10 +483,8 @@ export class ReplayEngine {
     return this.cancelDelivered ? { type: "cancelled", output } : { type: "completed", output };
   }
 
-  private fail(
-    message: string,
-    detail: { recorded?: CommandDescription; issued?: CommandDescription },
-  ): void {
+  /** @internal Parks the run: the code no longer replays its journal. */
+  fail(message: string, detail: { recorded?: CommandDescription; issued?: CommandDescription }): void {
     if (this.fatal) return;
     const runId = this.host.runId;
     const seq = detail.recorded?.seq ?? detail.issued?.seq ?? this.nextSeq;
@@ -448,12 +495,18 @@ export class ReplayEngine {
     this.signal();
   }
 
-  /** Registers an issued command; checks it against the journal. Returns its promise and record. */
-  private issue(
+  /** @internal Registers an issued command; checks it against the journal. */
+  issue(
     kind: Pending["kind"],
     name: string,
   ): { promise: Promise<never>; pending: Pending; replayed: boolean } {
     const seq = this.nextSeq++;
+    if (seq === JOURNAL_WARNING) {
+      this.host.logger.warn(
+        { runId: this.host.runId, seq },
+        `run ${this.host.runId} has issued ${JOURNAL_WARNING} commands; long-lived loops should call ctx.continueAsNew(input) to start afresh with an empty journal`,
+      );
+    }
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<never>((res, rej) => {
@@ -467,267 +520,15 @@ export class ReplayEngine {
     if (recorded && (recorded.kind !== kind || recorded.name !== name)) {
       this.fail(
         `seq ${seq} was issued as ${describeCommand({ kind, name })} but the journal has ${describeCommand(recorded)}`,
-        {
-          recorded: command(recorded),
-          issued: { seq, kind, name },
-        },
+        { recorded: command(recorded), issued: { seq, kind, name } },
       );
       pending.settled = true;
       return { promise: new Promise<never>(() => {}), pending, replayed: true };
     }
     return { promise, pending, replayed: recorded !== undefined };
   }
-
-  private callStep(
-    kind: "call" | "decide",
-    name: string,
-    fn: (step: StepContext) => unknown,
-    options: CallOptions | undefined,
-    stepPolicy?: ResolvedRetryPolicy,
-  ): Promise<never> {
-    if (typeof name !== "string" || name === "") {
-      return Promise.reject(new ValidationError(`ctx.${kind}: the step name must be a non-empty string`));
-    }
-    const policy = stepPolicy ?? resolveRetryPolicy(options?.retry, this.host.workflow.options.retry);
-    const timeoutMs =
-      options?.timeout === undefined ? undefined : parseDuration(options.timeout, `${name}.timeout`);
-    const { promise, pending, replayed } = this.issue(kind, name);
-    if (replayed) return promise;
-    const startedAt = new Date(this.host.now());
-    const attempt = (n: number) => this.runAttempt(pending, fn, n, { policy, timeoutMs, startedAt });
-    const waiting = this.retries[String(pending.seq)];
-    if (waiting) {
-      pending.dueAt = Date.parse(waiting.nextAt);
-      pending.onDue = () => {
-        pending.start = () => attempt(waiting.attempts + 1);
-      };
-    } else {
-      pending.start = () => attempt(1);
-    }
-    return promise;
-  }
-
-  private runAttempt(
-    pending: Pending,
-    fn: (step: StepContext) => unknown,
-    attempt: number,
-    opts: { policy: ResolvedRetryPolicy; timeoutMs: number | undefined; startedAt: Date },
-  ): void {
-    const { seq, name, kind } = pending;
-    const runId = this.host.runId;
-    const abort = new AbortController();
-    pending.abort = abort;
-    this.inFlight++;
-    const stepContext: StepContext = {
-      runId,
-      stepName: name,
-      seq,
-      attempt,
-      idempotencyKey: `${runId}:${seq}`,
-      signal: abort.signal,
-      log: this.host.logger.child({ step: name, seq, attempt }),
-    };
-    const cancelTimeout =
-      opts.timeoutMs === undefined
-        ? undefined
-        : this.host.setTimer(this.host.now() + opts.timeoutMs, () =>
-            abort.abort(new TimeoutError(`step "${name}" (seq ${seq}) attempt ${attempt} timed out`)),
-          );
-    const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true });
-    });
-    aborted.catch(() => {});
-    const body = this.host.stepMocks?.get(name) ?? fn;
-    const execute = () => Promise.resolve(this.scope.step(() => body(stepContext)));
-    const intercept = this.host.interceptStepAttempt;
-    const info = {
-      runId,
-      workflow: this.host.workflow.name,
-      kind: kind as "call" | "decide",
-      name,
-      seq,
-      attempt,
-    };
-    const work = Promise.resolve().then(() =>
-      intercept ? intercept({ ...info, idempotencyKey: stepContext.idempotencyKey }, execute) : execute(),
-    );
-    void Promise.race([work, aborted])
-      .then((value) => ({
-        ok: true as const,
-        result: encode(value, `run ${runId} step "${name}" (seq ${seq}) result`, this.limit),
-      }))
-      .catch((error: unknown) => ({ ok: false as const, error }))
-      .then((settled) => {
-        cancelTimeout?.();
-        this.inFlight--;
-        delete pending.abort;
-        const base = { kind, seq, name, attempts: attempt, startedAt: opts.startedAt };
-        if (settled.ok) {
-          this.completions.push({ ...base, outcome: "ok", result: settled.result } as Completion);
-        } else if (
-          this.cancelDelivered ||
-          !isRetryable(opts.policy, settled.error) ||
-          attempt >= opts.policy.maxAttempts
-        ) {
-          this.completions.push({
-            ...base,
-            outcome: "error",
-            error: toErrorData(settled.error),
-          } as Completion);
-        } else {
-          this.scheduleRetry(pending, settled.error, attempt, opts, fn);
-        }
-        this.signal();
-      });
-  }
-
-  private scheduleRetry(
-    pending: Pending,
-    error: unknown,
-    attempt: number,
-    opts: { policy: ResolvedRetryPolicy; timeoutMs: number | undefined; startedAt: Date },
-    fn: (step: StepContext) => unknown,
-  ): void {
-    const delay = retryDelayMs(opts.policy, attempt);
-    const nextAt = this.host.now() + delay;
-    pending.dueAt = nextAt;
-    pending.onDue = () => {
-      pending.start = () => this.runAttempt(pending, fn, attempt + 1, opts);
-    };
-    if (delay <= (this.host.retryHoldMs ?? 5_000)) {
-      pending.held = true;
-    } else {
-      this.retries[String(pending.seq)] = {
-        attempts: attempt,
-        nextAt: new Date(nextAt).toISOString(),
-        lastError: toErrorData(error),
-      };
-    }
-  }
-
-  private timer(until: number): Promise<void> {
-    const { promise, pending, replayed } = this.issue("sleep", "sleep");
-    if (!replayed) {
-      pending.dueAt = until;
-      pending.onDue = () =>
-        this.completions.push({
-          kind: "sleep",
-          seq: pending.seq,
-          name: "sleep",
-          outcome: "ok",
-          result: encode({ until: new Date(until) }, "sleep"),
-          attempts: 1,
-          startedAt: new Date(this.lastTime),
-        });
-    }
-    return promise;
-  }
-
-  private patched(changeId: string): boolean {
-    const seq = this.nextSeq;
-    const recorded = this.recorded.get(seq);
-    if (recorded?.kind === "patch" && recorded.name === changeId) {
-      this.issue("patch", changeId).pending.settled = true;
-      return true;
-    }
-    if (seq <= this.maxRecordedSeq) return false;
-    const { pending } = this.issue("patch", changeId);
-    pending.settled = true;
-    this.completions.push({
-      kind: "patch",
-      seq,
-      name: changeId,
-      outcome: "ok",
-      result: encode(true, "patch"),
-      attempts: 1,
-      startedAt: new Date(this.lastTime),
-    });
-    return true;
-  }
-
-  private createContext(): WorkflowContext {
-    const engine = this;
-    const host = this.host;
-    const log = silentWhileReplaying(host.logger, () => engine.isReplaying);
-    const ctx: WorkflowContext = {
-      runId: host.runId,
-      workflowName: host.workflow.name,
-      get isReplaying() {
-        return engine.isReplaying;
-      },
-      log,
-      call(nameOrStep: string | StepDefinition, fnOrInput?: unknown, options?: CallOptions): Promise<never> {
-        if (typeof nameOrStep === "string") {
-          if (typeof fnOrInput !== "function") {
-            return Promise.reject(
-              new ValidationError(`ctx.call("${nameOrStep}"): the second argument must be a function`),
-            );
-          }
-          return engine.callStep("call", nameOrStep, fnOrInput as (s: StepContext) => unknown, options);
-        }
-        const def = nameOrStep;
-        const policy = resolveRetryPolicy(options?.retry, def.options.retry, host.workflow.options.retry);
-        const run = (s: StepContext) => {
-          const input = def.options.input
-            ? validateWith(def.options.input, fnOrInput, `step "${def.name}" input`)
-            : fnOrInput;
-          return def.fn(s, input);
-        };
-        return engine.callStep("call", def.name, run, options, policy);
-      },
-      sleep(duration: Duration) {
-        let ms: number;
-        try {
-          ms = parseDuration(duration, "ctx.sleep duration");
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        return engine.timer(engine.lastTime + ms);
-      },
-      sleepUntil(date: Date) {
-        if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-          return Promise.reject(new ValidationError("ctx.sleepUntil: expected a valid Date"));
-        }
-        return engine.timer(date.getTime());
-      },
-      decide(name, fn) {
-        return engine.callStep("decide", name, () => fn(), undefined);
-      },
-      async waitUntil(name, condition, options) {
-        const everyMs = parseDuration(options.every, "waitUntil every");
-        const timeoutMs =
-          options.timeout === undefined ? undefined : parseDuration(options.timeout, "waitUntil timeout");
-        const deadline = timeoutMs === undefined ? undefined : engine.lastTime + timeoutMs;
-        for (;;) {
-          if (await ctx.decide(name, condition)) return true;
-          const now = engine.lastTime;
-          if (deadline !== undefined && now >= deadline) return false;
-          await engine.timer(deadline === undefined ? now + everyMs : Math.min(now + everyMs, deadline));
-        }
-      },
-      patched: (changeId) => engine.patched(changeId),
-      now: () => new Date(engine.lastTime),
-      random: () => engine.prng.next(),
-      uuid: () => engine.prng.uuid(),
-    };
-    return ctx;
-  }
 }
-
-type Outcome = { outcome: "ok"; result: Encoded } | { outcome: "error"; error: ErrorData };
 
 function command(entry: JournalEntry): CommandDescription {
   return { seq: entry.seq, kind: entry.kind, name: entry.name };
-}
-
-function silentWhileReplaying(logger: Logger, replaying: () => boolean): Logger {
-  const wrap = (target: Logger): Logger => ({
-    trace: (o, m) => replaying() || target.trace(o, m),
-    debug: (o, m) => replaying() || target.debug(o, m),
-    info: (o, m) => replaying() || target.info(o, m),
-    warn: (o, m) => replaying() || target.warn(o, m),
-    error: (o, m) => replaying() || target.error(o, m),
-    child: (bindings) => wrap(target.child(bindings)),
-  });
-  return wrap(logger);
 }

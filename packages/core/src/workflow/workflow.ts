@@ -1,9 +1,30 @@
 import type { z } from "zod";
-import type { StepContext, WorkflowContext } from "./context.js";
+import type { EventSchemas, StepContext, WorkflowContext } from "./context.js";
+import type { Duration } from "./parse-duration.js";
 import type { RetryPolicy } from "./retry-policy.js";
 
+/** Flow control: how many runs of a queue (or of one key in it) may run at once. */
+export interface ConcurrencyOptions<I> {
+  limit: number;
+  /** Limits per key instead of per queue, e.g. `(input) => input.tenantId`. */
+  key?: (input: I) => string;
+}
+
+/** Flow control: how many runs may start per period, per queue or per key. */
+export interface RateLimitOptions<I> {
+  limit: number;
+  period: Duration;
+  key?: (input: I) => string;
+}
+
+/** Flow control: within `period`, the last start with the same key wins. */
+export interface DebounceOptions<I> {
+  period: Duration;
+  key: (input: I) => string;
+}
+
 /** Options of `workflow()`. */
-export interface WorkflowOptions<I, O> {
+export interface WorkflowOptions<I, O, E extends EventSchemas = EventSchemas> {
   /** Unique and stable: runs refer to their workflow by this name. */
   name: string;
   /** Validates input in `client.start` before anything is written. */
@@ -14,20 +35,29 @@ export interface WorkflowOptions<I, O> {
   version?: string;
   /** The default retry policy of its steps. */
   retry?: RetryPolicy;
+  /** Payload schemas of the events the workflow waits for: `client.sendEvent` validates against them. */
+  events?: E;
+  /** The queue its runs go to (default the workflow's name); limits apply per queue. */
+  queue?: string;
+  concurrency?: ConcurrencyOptions<I>;
+  rateLimit?: RateLimitOptions<I>;
+  /** Higher runs first among due runs. */
+  priority?: (input: I) => number;
+  debounce?: DebounceOptions<I>;
 }
 
 /** A workflow definition: register it with a `Worker`, start it with a `Client`. */
-export interface Workflow<I = unknown, O = unknown> {
+export interface Workflow<I = unknown, O = unknown, E extends EventSchemas = EventSchemas> {
   readonly kind: "workflow";
   readonly name: string;
   readonly version: string;
-  readonly options: WorkflowOptions<I, O>;
-  readonly fn: (ctx: WorkflowContext, input: I) => Promise<O>;
+  readonly options: WorkflowOptions<I, O, E>;
+  readonly fn: (ctx: WorkflowContext<E>, input: I) => Promise<O>;
 }
 
 /** A workflow of any input and output, for collections of workflows. */
 // biome-ignore lint/suspicious/noExplicitAny: workflows of every input and output type
-export type AnyWorkflow = Workflow<any, any>;
+export type AnyWorkflow = Workflow<any, any, any>;
 
 /**
  * Declares a workflow: an async function whose side effects go through `ctx`.
@@ -38,10 +68,10 @@ export type AnyWorkflow = Workflow<any, any>;
  *   return greeting;
  * });
  */
-export function workflow<I = undefined, O = unknown>(
-  options: WorkflowOptions<I, O>,
-  fn: (ctx: WorkflowContext, input: I) => Promise<O>,
-): Workflow<I, O> {
+export function workflow<I = undefined, O = unknown, E extends EventSchemas = EventSchemas>(
+  options: WorkflowOptions<I, O, E>,
+  fn: (ctx: WorkflowContext<E>, input: I) => Promise<O>,
+): Workflow<I, O, E> {
   if (typeof options.name !== "string" || options.name.trim() === "") {
     throw new TypeError("workflow(): options.name must be a non-empty string");
   }
