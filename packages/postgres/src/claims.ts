@@ -97,11 +97,14 @@ export async function renewLeases(
     )
     SELECT l.run_id, renewed.id IS NOT NULL AS held, renewed.cancel_reason
     FROM l LEFT JOIN renewed
-      ON renewed.id = l.run_id AND renewed.lease_epoch = l.epoch AND renewed.lease_owner = l.owner`.execute(ctx.db);
+      ON renewed.id = l.run_id AND renewed.lease_epoch = l.epoch AND renewed.lease_owner = l.owner`.execute(
+    ctx.db,
+  );
   const renewal: LeaseRenewal = { lost: [], cancelled: [] };
   for (const row of rows) {
     if (!row.held) renewal.lost.push(row.run_id);
-    else if (row.cancel_reason !== null) renewal.cancelled.push({ runId: row.run_id, reason: row.cancel_reason });
+    else if (row.cancel_reason !== null)
+      renewal.cancelled.push({ runId: row.run_id, reason: row.cancel_reason });
   }
   return renewal;
 }

@@ -27,7 +27,11 @@ function fence(lease: Lease): RawBuilder<unknown> {
     AND status = 'running' AND lease_expires_at > now()`;
 }
 
-function suspend(ctx: SqlContext, lease: Lease, outcome: Extract<RunOutcome, { status: "suspended" }>): Finished {
+function suspend(
+  ctx: SqlContext,
+  lease: Lease,
+  outcome: Extract<RunOutcome, { status: "suspended" }>,
+): Finished {
   // A cancellation requested, or a wake-up (event, finished child) that came while it ran: due at once.
   return sql<{ finished: boolean }>`
     WITH fin AS (

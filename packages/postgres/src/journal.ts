@@ -49,7 +49,9 @@ export async function appendJournal(
         WHERE EXISTS (SELECT 1 FROM held) AND (${eventId}::bigint IS NULL OR EXISTS (SELECT 1 FROM consumed))
         RETURNING completed_at
       )
-      SELECT (SELECT completed_at FROM ins) AS completed_at, EXISTS (SELECT 1 FROM held) AS held`.execute(ctx.db));
+      SELECT (SELECT completed_at FROM ins) AS completed_at, EXISTS (SELECT 1 FROM held) AS held`.execute(
+      ctx.db,
+    ));
   } catch (error) {
     if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
       throw new Error(`journal of run ${lease.runId} already has seq ${entry.seq}`, { cause: error });
@@ -64,6 +66,11 @@ export async function appendJournal(
 
 /** A run's journal, by seq. */
 export async function readJournal(ctx: SqlContext, runId: string): Promise<JournalEntry[]> {
-  const rows = await ctx.db.selectFrom("journal").selectAll().where("run_id", "=", runId).orderBy("seq").execute();
+  const rows = await ctx.db
+    .selectFrom("journal")
+    .selectAll()
+    .where("run_id", "=", runId)
+    .orderBy("seq")
+    .execute();
   return rows.map(toJournalEntry);
 }

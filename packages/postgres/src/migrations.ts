@@ -94,7 +94,9 @@ function checkNotAhead(version: number, schema: string): void {
 
 async function currentVersion(db: Kysely<DurableDatabase>, schema: string): Promise<number> {
   const table = `${quoteIdentifier(schema)}.migrations`;
-  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass(${table}) IS NOT NULL AS present`.execute(db);
+  const { rows } = await sql<{
+    present: boolean;
+  }>`SELECT to_regclass(${table}) IS NOT NULL AS present`.execute(db);
   if (!rows[0]?.present) return 0;
   const result = await sql<{ version: number }>`
     SELECT coalesce(max(version), 0)::int AS version FROM ${sql.id(schema, "migrations")}`.execute(db);

@@ -10,6 +10,10 @@ const MAX_RETRY_MS = 5_000;
  * LISTENs on one channel over a dedicated connection taken from the pool. When the connection is lost
  * (a restart, `pg_terminate_backend`, a network cut) it reconnects with backoff; after each (re)connect
  * it calls `onConnected`, so the store can tell workers to look for work they may have missed meanwhile.
+ *
+ * Notifications reach the store through `deliver`, which the store calls for every connection of its pool
+ * (see `relayNotifications`): on Postgres only this connection gets any, but a pglite-socket server is one
+ * session and hands a notification to whichever connection ran the statement that sent it.
  */
 export class PgListener implements NotificationSource {
   private client: pg.PoolClient | undefined;
@@ -34,12 +38,29 @@ export class PgListener implements NotificationSource {
     this.connect();
   }
 
+  /** A notification on this store's channel, heard on any connection of the pool. */
+  deliver(payload: string): void {
+    if (this.started && !this.closed) this.onPayload(payload);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
     client?.release(true);
+  }
+
+  /** Passes notifications on the channel from every connection of `pool` to `deliver`. */
+  relayNotifications(): void {
+    const relayed = new WeakSet<object>();
+    this.pool.on("acquire", (client) => {
+      if (relayed.has(client)) return;
+      relayed.add(client);
+      client.on("notification", (message) => {
+        if (message.channel === this.channel && message.payload !== undefined) this.deliver(message.payload);
+      });
+    });
   }
 
   private connect(): void {
@@ -64,9 +85,6 @@ export class PgListener implements NotificationSource {
     };
     client.on("error", lost);
     client.on("end", () => lost(new Error("the listening connection ended")));
-    client.on("notification", (message) => {
-      if (message.channel === this.channel && message.payload !== undefined) this.onPayload(message.payload);
-    });
     this.client = client;
     try {
       await client.query(`LISTEN ${quoteIdentifier(this.channel)}`);
@@ -75,7 +93,8 @@ export class PgListener implements NotificationSource {
       return;
     }
     if (this.client !== client) return;
-    if (this.failures > 0) this.logger.info({ channel: this.channel }, "listening again for durable notifications");
+    if (this.failures > 0)
+      this.logger.info({ channel: this.channel }, "listening again for durable notifications");
     this.failures = 0;
     this.onConnected();
   }

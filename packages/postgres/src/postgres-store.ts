@@ -49,9 +49,12 @@ export function postgresStore(options: PostgresStoreOptions): Store {
     });
   guardPool(pool, logger);
   const db = new Kysely<DurableDatabase>({ dialect: new PostgresDialect({ pool }) });
-  const source: NotificationSource = listen
-    ? new PgListener(pool, channelName(schema), logger)
-    : { start: () => {}, close: async () => {} };
+  let source: NotificationSource = { start: () => {}, close: async () => {} };
+  if (listen) {
+    const listener = new PgListener(pool, channelName(schema), logger);
+    listener.relayNotifications();
+    source = listener;
+  }
   return new SqlStore({
     kind: "postgres",
     db,
@@ -75,14 +78,15 @@ export interface PgliteSocketStoreOptions {
 
 /**
  * A store on an embedded database that another process serves with `@electric-sql/pglite-socket` (a
- * worker's `.durable/` database, reached from another terminal). The server runs one statement at a time,
- * so this is `postgresStore` with one connection and no LISTEN connection (PGlite delivers notifications
- * to the session that sent them, not to another socket): subscribers poll.
+ * worker's `.durable/` database, reached from another terminal): `postgresStore` with one connection for
+ * statements and one for LISTEN, so the server needs `maxConnections` of at least 2 per such store. The
+ * server is one PGlite session: a notification reaches the connection that ran the statement which sent it,
+ * so this store hears its own announcements, and work announced by other processes is found by polling.
  * @example
  * const store = pgliteSocketStore({ connectionString: "postgres://postgres@127.0.0.1:5433/postgres" });
  */
 export function pgliteSocketStore(options: PgliteSocketStoreOptions): Store {
-  return postgresStore({ ...options, poolSize: 1, listen: false });
+  return postgresStore({ ...options, poolSize: 1 });
 }
 
 const guarded = new WeakSet<object>();
@@ -95,10 +99,14 @@ const guarded = new WeakSet<object>();
 function guardPool(pool: pg.Pool, logger: Logger): void {
   if (guarded.has(pool)) return;
   guarded.add(pool);
-  pool.on("error", (error) => logger.warn({ err: error }, "an idle Postgres connection failed; the pool replaces it"));
+  pool.on("error", (error) =>
+    logger.warn({ err: error }, "an idle Postgres connection failed; the pool replaces it"),
+  );
   pool.on("acquire", (client) => {
     if (guarded.has(client)) return;
     guarded.add(client);
-    client.on("error", (error) => logger.warn({ err: error }, "a Postgres connection failed during a statement"));
+    client.on("error", (error) =>
+      logger.warn({ err: error }, "a Postgres connection failed during a statement"),
+    );
   });
 }

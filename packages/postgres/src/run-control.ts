@@ -10,7 +10,11 @@ type RunWithChange = RunRow & { changed: boolean };
  * at once; a running one is told (`cancel`); a suspended or released one keeps the reason and is due now.
  * The first reason wins. A finished run is left alone (`changed: false`).
  */
-export async function requestCancel(ctx: SqlContext, id: string, reason: string): Promise<RunChange | undefined> {
+export async function requestCancel(
+  ctx: SqlContext,
+  id: string,
+  reason: string,
+): Promise<RunChange | undefined> {
   const { rows } = await sql<RunWithChange>`
     WITH upd AS (
       UPDATE ${ctx.runs} r SET
@@ -35,7 +39,9 @@ export async function requestCancel(ctx: SqlContext, id: string, reason: string)
     )
     SELECT upd.*, true AS changed, (SELECT count(*) FROM note) AS notified FROM upd
     UNION ALL
-    SELECT r.*, false, 0 FROM ${ctx.runs} r WHERE r.id = ${id} AND NOT EXISTS (SELECT 1 FROM upd)`.execute(ctx.db);
+    SELECT r.*, false, 0 FROM ${ctx.runs} r WHERE r.id = ${id} AND NOT EXISTS (SELECT 1 FROM upd)`.execute(
+    ctx.db,
+  );
   const row = rows[0];
   return row ? { run: toRunRecord(row), changed: row.changed } : undefined;
 }
@@ -62,7 +68,9 @@ export async function retryRun(ctx: SqlContext, id: string): Promise<RunChange |
     ), note AS (SELECT pg_notify(${ctx.channel}, 'wake') FROM upd)
     SELECT upd.*, true AS changed, (SELECT count(*) FROM note) AS notified FROM upd
     UNION ALL
-    SELECT r.*, false, 0 FROM ${ctx.runs} r WHERE r.id = ${id} AND NOT EXISTS (SELECT 1 FROM upd)`.execute(ctx.db);
+    SELECT r.*, false, 0 FROM ${ctx.runs} r WHERE r.id = ${id} AND NOT EXISTS (SELECT 1 FROM upd)`.execute(
+    ctx.db,
+  );
   const row = rows[0];
   return row ? { run: toRunRecord(row), changed: row.changed } : undefined;
 }

@@ -70,7 +70,12 @@ export async function listRuns(ctx: SqlContext, filter: RunFilter): Promise<RunR
 }
 
 /** Creates `run` with a copy of the source's entries `seq < fromSeq`, renumbered in delivery order. */
-export async function forkRun(ctx: SqlContext, sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord> {
+export async function forkRun(
+  ctx: SqlContext,
+  sourceId: string,
+  run: NewRun,
+  fromSeq: number,
+): Promise<RunRecord> {
   const { rows } = await sql<RunRow>`
     WITH ins AS (
       INSERT INTO ${ctx.runs} (${RUN_INSERT_COLUMNS}) SELECT ${runValues(run)}
@@ -87,7 +92,9 @@ export async function forkRun(ctx: SqlContext, sourceId: string, run: NewRun, fr
     ), note AS (SELECT pg_notify(${ctx.channel}, 'wake') FROM ins)
     SELECT ins.*, (SELECT count(*) FROM copied) AS copied, (SELECT count(*) FROM note) AS notified FROM ins
     UNION ALL
-    SELECT r.*, 0, 0 FROM ${ctx.runs} r WHERE r.id = ${run.id} AND NOT EXISTS (SELECT 1 FROM ins)`.execute(ctx.db);
+    SELECT r.*, 0, 0 FROM ${ctx.runs} r WHERE r.id = ${run.id} AND NOT EXISTS (SELECT 1 FROM ins)`.execute(
+    ctx.db,
+  );
   const row = rows[0];
   if (!row) throw new Error(`could not create or read run ${run.id}`);
   return toRunRecord(row);

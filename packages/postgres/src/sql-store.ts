@@ -114,7 +114,11 @@ export class SqlStore implements Store {
     return claims.renewLeases(this.ctx, owner, leases, leaseMs);
   }
 
-  async appendJournal(lease: Lease, entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date> {
+  async appendJournal(
+    lease: Lease,
+    entry: NewJournalEntry,
+    options?: { consumeEvent?: string },
+  ): Promise<Date> {
     await this.ready();
     return journal.appendJournal(this.ctx, lease, entry, options);
   }

@@ -13,7 +13,11 @@ export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
 }
 
 /** A journal entry of a step that returned `value`. */
-export function okEntry(seq: number, value: unknown = seq, overrides: Partial<NewJournalEntry> = {}): NewJournalEntry {
+export function okEntry(
+  seq: number,
+  value: unknown = seq,
+  overrides: Partial<NewJournalEntry> = {},
+): NewJournalEntry {
   return {
     kind: "call",
     seq,
@@ -44,7 +48,13 @@ export function errorEntry(seq: number, order = seq): NewJournalEntry {
 /** Claims runs of `workflows` (default `w`) for `owner` (default `o`). */
 export function claim(
   store: Store,
-  options: { workflows?: string[]; owner?: string; limit?: number; leaseMs?: number; maxRecoveries?: number } = {},
+  options: {
+    workflows?: string[];
+    owner?: string;
+    limit?: number;
+    leaseMs?: number;
+    maxRecoveries?: number;
+  } = {},
 ) {
   const request = {
     owner: options.owner ?? "o",

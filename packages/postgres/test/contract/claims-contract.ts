@@ -14,7 +14,13 @@ export function claimsContract(store: () => Store): void {
     expect(c?.journal).toEqual([]);
     expect(c?.events).toEqual([]);
     expect(c?.now.getTime()).toBeGreaterThanOrEqual(before.getTime());
-    expect(c?.run).toMatchObject({ status: "running", leaseOwner: "w1", leaseEpoch: 1, attempts: 1, recoveries: 0 });
+    expect(c?.run).toMatchObject({
+      status: "running",
+      leaseOwner: "w1",
+      leaseEpoch: 1,
+      attempts: 1,
+      recoveries: 0,
+    });
     expect(c?.run.wakeAt).toBeUndefined();
     expect(c?.run.startedAt).toEqual(c?.now);
     expect(c?.run.leaseExpiresAt?.getTime()).toBe((c?.now.getTime() ?? 0) + 30_000);
@@ -81,9 +87,20 @@ export function claimsContract(store: () => Store): void {
     const at1 = await store().appendJournal(lease, errorEntry(1));
     const journal = await store().readJournal("r1");
     expect(journal).toHaveLength(2);
-    expect(journal[0]).toMatchObject({ kind: "call", runId: "r1", seq: 0, name: "step-0", order: 0, attempts: 1 });
+    expect(journal[0]).toMatchObject({
+      kind: "call",
+      runId: "r1",
+      seq: 0,
+      name: "step-0",
+      order: 0,
+      attempts: 1,
+    });
     expect(journal[0]?.completedAt).toEqual(at0);
-    expect(journal[1]).toMatchObject({ seq: 1, outcome: "error", error: { name: "Error", message: "step 1 failed" } });
+    expect(journal[1]).toMatchObject({
+      seq: 1,
+      outcome: "error",
+      error: { name: "Error", message: "step 1 failed" },
+    });
     expect(journal[1]?.completedAt).toEqual(at1);
     const first = journal[0];
     expect(first?.outcome === "ok" && Object.keys(decode(first.result) as object)).toEqual(["b", "a"]);
@@ -111,9 +128,9 @@ export function claimsContract(store: () => Store): void {
     await expect(store().appendJournal({ ...second.lease, owner: "w1" }, okEntry(0))).rejects.toBeInstanceOf(
       LeaseLostError,
     );
-    await expect(store().finishRun(first.lease, { status: "completed", output: encode(1, "o") })).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
+    await expect(
+      store().finishRun(first.lease, { status: "completed", output: encode(1, "o") }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     expect(await store().readJournal("r1")).toEqual([]);
     expect(await store().getRun("r1")).toMatchObject({ status: "running", leaseOwner: "w2" });
     await store().appendJournal(second.lease, okEntry(0));
@@ -137,11 +154,18 @@ export function claimsContract(store: () => Store): void {
     await store().requestCancel("cancelled", "stop");
     const before = (await store().getRun("kept"))?.leaseExpiresAt?.getTime() ?? 0;
     await sleep(5);
-    const renewal = await store().renewLeases("o", [kept, cancelled, stale, finished, { ...kept, runId: "nope" }], 90_000);
+    const renewal = await store().renewLeases(
+      "o",
+      [kept, cancelled, stale, finished, { ...kept, runId: "nope" }],
+      90_000,
+    );
     expect(renewal.lost.sort()).toEqual(["finished", "kept", "nope"].sort());
     expect(renewal.cancelled).toEqual([{ runId: "cancelled", reason: "stop" }]);
     expect((await store().getRun("kept"))?.leaseExpiresAt?.getTime()).toBeGreaterThan(before + 30_000);
-    expect(await store().renewLeases("someone-else", [kept], 90_000)).toEqual({ lost: ["kept"], cancelled: [] });
+    expect(await store().renewLeases("someone-else", [kept], 90_000)).toEqual({
+      lost: ["kept"],
+      cancelled: [],
+    });
     expect(await store().renewLeases("o", [], 90_000)).toEqual({ lost: [], cancelled: [] });
   });
 

@@ -7,7 +7,10 @@ export function controlContract(store: () => Store): void {
     await store().createRun(newRun("r1"));
     const change = await store().requestCancel("r1", "customer left");
     expect(change?.changed).toBe(true);
-    expect(change?.run).toMatchObject({ status: "cancelled", error: { name: "CancelledError", code: "cancelled" } });
+    expect(change?.run).toMatchObject({
+      status: "cancelled",
+      error: { name: "CancelledError", code: "cancelled" },
+    });
     expect(change?.run.error?.message).toContain("customer left");
     expect(change?.run.finishedAt).toBeInstanceOf(Date);
     expect(change?.run.wakeAt).toBeUndefined();
@@ -17,7 +20,10 @@ export function controlContract(store: () => Store): void {
 
   it("cancels a blocked run at once", async () => {
     const lease = await running(store(), "r1");
-    await store().finishRun(lease, { status: "blocked", error: { name: "E", message: "m", code: "non_determinism" } });
+    await store().finishRun(lease, {
+      status: "blocked",
+      error: { name: "E", message: "m", code: "non_determinism" },
+    });
     const change = await store().requestCancel("r1", "give up");
     expect(change?.run).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
   });
@@ -28,7 +34,9 @@ export function controlContract(store: () => Store): void {
     expect(change?.changed).toBe(true);
     expect(change?.run).toMatchObject({ status: "running", cancelReason: "first" });
     expect((await store().requestCancel("r1", "second"))?.run.cancelReason).toBe("first");
-    expect((await store().renewLeases("o", [lease], 60_000)).cancelled).toEqual([{ runId: "r1", reason: "first" }]);
+    expect((await store().renewLeases("o", [lease], 60_000)).cancelled).toEqual([
+      { runId: "r1", reason: "first" },
+    ]);
   });
 
   it("makes a suspended run due at once with its cancel reason", async () => {

@@ -44,7 +44,12 @@ export function eventsContract(store: () => Store): void {
   it("wakes a suspended run that waits for the event's name, and only that", async () => {
     const lease = await running(store(), "r1", { workflow: "w" });
     const later = new Date((await store().now()).getTime() + 60_000);
-    await store().finishRun(lease, { status: "suspended", wakeAt: later, retryState: {}, waitingFor: ["approved"] });
+    await store().finishRun(lease, {
+      status: "suspended",
+      wakeAt: later,
+      retryState: {},
+      waitingFor: ["approved"],
+    });
     await store().sendEvent("r1", "other", encode(1, "payload"));
     expect(await claim(store())).toEqual([]);
     await store().sendEvent("r1", "approved", encode(2, "payload"));
@@ -55,7 +60,12 @@ export function eventsContract(store: () => Store): void {
   it("remembers an event sent to a running run: its next suspend is due at once", async () => {
     const lease = await running(store(), "r1", { workflow: "w" });
     await store().sendEvent("r1", "approved", encode(1, "payload"));
-    await store().finishRun(lease, { status: "suspended", wakeAt: null, retryState: {}, waitingFor: ["approved"] });
+    await store().finishRun(lease, {
+      status: "suspended",
+      wakeAt: null,
+      retryState: {},
+      waitingFor: ["approved"],
+    });
     expect((await claim(store())).map((c) => c.run.id)).toEqual(["r1"]);
   });
 

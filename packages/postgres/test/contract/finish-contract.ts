@@ -12,14 +12,17 @@ export function finishContract(store: () => Store): void {
     expect(run?.finishedAt).toBeInstanceOf(Date);
     expect(run?.leaseOwner).toBeUndefined();
     expect(run?.leaseExpiresAt).toBeUndefined();
-    await expect(store().finishRun(lease, { status: "completed", output: encode(2, "o") })).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
+    await expect(
+      store().finishRun(lease, { status: "completed", output: encode(2, "o") }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
   });
 
   it("fails a run with its error", async () => {
     const lease = await running(store(), "r1");
-    await store().finishRun(lease, { status: "failed", error: { name: "TypeError", message: "bad", stack: "s" } });
+    await store().finishRun(lease, {
+      status: "failed",
+      error: { name: "TypeError", message: "bad", stack: "s" },
+    });
     expect(await store().getRun("r1")).toMatchObject({
       status: "failed",
       error: { name: "TypeError", message: "bad", stack: "s" },
@@ -56,7 +59,9 @@ export function finishContract(store: () => Store): void {
   it("suspends a run until its wake time, keeping retry state and awaited events", async () => {
     const lease = await running(store(), "r1", { workflow: "w" });
     const wakeAt = new Date((await store().now()).getTime() + 300);
-    const retryState = { "3": { attempts: 2, nextAt: wakeAt.toISOString(), lastError: { name: "E", message: "m" } } };
+    const retryState = {
+      "3": { attempts: 2, nextAt: wakeAt.toISOString(), lastError: { name: "E", message: "m" } },
+    };
     await store().finishRun(lease, { status: "suspended", wakeAt, retryState, waitingFor: ["approved"] });
     const run = await store().getRun("r1");
     expect(run).toMatchObject({ status: "suspended", wakeAt, retryState, waitingFor: ["approved"] });
@@ -94,7 +99,12 @@ export function finishContract(store: () => Store): void {
     await store().finishRun(lease, { status: "suspended", wakeAt: null, retryState: {}, waitingFor: [] });
     const [again] = await claim(store());
     if (!again) throw new Error("not due");
-    await store().finishRun(again.lease, { status: "suspended", wakeAt: null, retryState: {}, waitingFor: [] });
+    await store().finishRun(again.lease, {
+      status: "suspended",
+      wakeAt: null,
+      retryState: {},
+      waitingFor: [],
+    });
     expect(await claim(store())).toEqual([]);
   });
 

@@ -23,7 +23,15 @@ export function runsContract(store: () => Store): void {
     expect(decode(run.input)).toEqual({ id: "r1" });
     expect(run.wakeAt?.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(run.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
-    for (const absent of ["output", "error", "parentId", "leaseOwner", "startedAt", "finishedAt", "cancelReason"]) {
+    for (const absent of [
+      "output",
+      "error",
+      "parentId",
+      "leaseOwner",
+      "startedAt",
+      "finishedAt",
+      "cancelReason",
+    ]) {
       expect(run).not.toHaveProperty(absent);
     }
     expect(await store().getRun("r1")).toEqual(run);
@@ -31,7 +39,9 @@ export function runsContract(store: () => Store): void {
 
   it("returns the existing run for an existing id and writes nothing", async () => {
     await store().createRun(newRun("r1", { tags: { a: "1" } }));
-    const again = await store().createRun(newRun("r1", { input: encode("other", "input"), tags: { b: "2" } }));
+    const again = await store().createRun(
+      newRun("r1", { input: encode("other", "input"), tags: { b: "2" } }),
+    );
     expect(again.created).toBe(false);
     expect(decode(again.run.input)).toEqual({ id: "r1" });
     expect(again.run.tags).toEqual({ a: "1" });
@@ -107,7 +117,9 @@ export function runsContract(store: () => Store): void {
     expect(await ids({ limit: 10, parentId: "a" })).toEqual(["c", "b"]);
     const c = await store().getRun("c");
     expect(await ids({ limit: 10, before: c?.createdAt ?? new Date() })).toEqual(["b", "a"]);
-    expect(await ids({ limit: 10, workflow: "x", status: "pending", tags: { customer: "c2" } })).toEqual(["c"]);
+    expect(await ids({ limit: 10, workflow: "x", status: "pending", tags: { customer: "c2" } })).toEqual([
+      "c",
+    ]);
   });
 
   it("forks a run: a new run with the entries before fromSeq, renumbered in delivery order", async () => {
@@ -134,7 +146,10 @@ export function runsContract(store: () => Store): void {
     const failed = await running(store(), "failed");
     await store().finishRun(failed, { status: "failed", error: { name: "Error", message: "x" } });
     const blocked = await running(store(), "blocked");
-    await store().finishRun(blocked, { status: "blocked", error: { name: "E", message: "x", code: "non_determinism" } });
+    await store().finishRun(blocked, {
+      status: "blocked",
+      error: { name: "E", message: "x", code: "non_determinism" },
+    });
     await store().createRun(newRun("pending"));
     const finishedAt = (await store().getRun("done"))?.finishedAt ?? new Date();
     expect(await store().pruneRuns(finishedAt)).toBe(0);

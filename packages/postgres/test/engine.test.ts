@@ -1,0 +1,67 @@
+import { Client, type Store, silentLogger, Worker, workflow } from "@durable/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgliteStore, postgresStore } from "../src/index.js";
+import { createTestDatabase, DATABASE_URL, type TestDatabase } from "./databases.js";
+
+let calls = 0;
+const greet = workflow({ name: "greet" }, async (ctx, input: { name: string }) => {
+  const greeting = await ctx.call("compose", async () => {
+    calls++;
+    return `hello ${input.name}`;
+  });
+  await ctx.sleep("200ms");
+  const loud = await ctx.decide("loud", async () => input.name === "ANN");
+  return loud ? greeting.toUpperCase() : greeting;
+});
+
+async function runEndToEnd(store: Store): Promise<void> {
+  const worker = new Worker({ store, workflows: [greet], logger: silentLogger, pollMs: 100, leaseMs: 5_000 });
+  const client = new Client({ store });
+  await worker.start();
+  try {
+    const before = calls;
+    const started = Date.now();
+    const handle = await client.start(greet, { name: "ANN" }, { id: `greet:${store.kind}` });
+    expect(await handle.result({ timeout: "20s" })).toBe("HELLO ANN");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(calls - before).toBe(1);
+    const journal = await client.journal(handle.id);
+    expect(journal.map((e) => [e.seq, e.kind, e.name, e.outcome])).toEqual([
+      [0, "call", "compose", "ok"],
+      [1, "sleep", "sleep", "ok"],
+      [2, "decide", "loud", "ok"],
+    ]);
+    const info = await client.get(handle.id);
+    expect(info).toMatchObject({ status: "completed", output: "HELLO ANN", attempts: 2 });
+  } finally {
+    await worker.stop({ graceMs: 1_000 });
+  }
+}
+
+describe("the engine on the SQL stores", () => {
+  it("runs a workflow with a call, a sleep and a decision on pgliteStore", async () => {
+    const store = pgliteStore();
+    try {
+      await runEndToEnd(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  describe.runIf(DATABASE_URL)("on Postgres", () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestDatabase(DATABASE_URL ?? "");
+    });
+    afterAll(() => database.drop());
+
+    it("runs a workflow with a call, a sleep and a decision on postgresStore", async () => {
+      const store = postgresStore({ connectionString: database.url, logger: silentLogger });
+      try {
+        await runEndToEnd(store);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
