@@ -1,5 +1,12 @@
 import { z } from "zod";
-import type { RunFilter, RunRecord, RunStatus, Store } from "../store/store.js";
+import {
+  type RunFilter,
+  type RunRecord,
+  type RunStatus,
+  type Store,
+  TERMINAL_STATUSES,
+} from "../store/store.js";
+import type { EventPayload, EventSchemas } from "../workflow/context.js";
 import {
   CancelledError,
   type DurableError,
@@ -14,7 +21,7 @@ import type { JournalEntry } from "../workflow/journal.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
 import { DEFAULT_PAYLOAD_LIMIT, decode, encode } from "../workflow/serialize.js";
 import { validateWith } from "../workflow/validate-with.js";
-import type { Workflow } from "../workflow/workflow.js";
+import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /** A run as users see it: payloads decoded. */
@@ -75,16 +82,23 @@ export interface JournalExport {
 }
 
 /** A reference to one run. */
-export interface RunHandle<O = unknown> {
+export interface RunHandle<O = unknown, E extends EventSchemas = EventSchemas> {
   readonly id: string;
-  /** The run's output once `completed`; throws its error if it ends `failed`, `cancelled` or `blocked`. */
+  /**
+   * The run's output once `completed` (following a continue-as-new chain to its last run); throws its
+   * error if it ends `failed`, `cancelled` or `blocked`.
+   */
   result(options?: { timeout?: Duration }): Promise<O>;
   get(): Promise<RunInfo<O> | undefined>;
+  /** Sends an event to this run, validated against the workflow's `events` schema. */
+  sendEvent<K extends keyof E & string>(name: K, payload: EventPayload<E, K>): Promise<void>;
 }
 
 /** Options of `new Client()`. */
 export interface ClientOptions {
   store: Store;
+  /** Workflows whose `events` schemas `sendEvent` checks payloads against (by the run's workflow name). */
+  workflows?: readonly AnyWorkflow[];
   /** Payload limit in bytes (default 1 MiB). */
   payloadLimit?: number;
 }
@@ -130,14 +144,20 @@ const FINAL: readonly RunStatus[] = ["completed", "failed", "cancelled", "blocke
 export class Client {
   private readonly store: Store;
   private readonly limit: number;
+  private readonly workflows = new Map<string, AnyWorkflow>();
 
   constructor(options: ClientOptions) {
     this.store = options.store;
     this.limit = options.payloadLimit ?? DEFAULT_PAYLOAD_LIMIT;
+    for (const wf of options.workflows ?? []) this.workflows.set(wf.name, wf);
   }
 
   /** Validates the input and creates the run (or returns the existing run with that id). */
-  async start<I, O>(workflow: Workflow<I, O>, input: I, options: StartOptions = {}): Promise<RunHandle<O>> {
+  async start<I, O, E extends EventSchemas>(
+    workflow: Workflow<I, O, E>,
+    input: I,
+    options: StartOptions = {},
+  ): Promise<RunHandle<O, E>> {
     const opts = validateWith<StartOptions>(startOptionsSchema, options, "options");
     const delayMs = opts.delay === undefined ? undefined : parseDuration(opts.delay, "options.delay");
     const value = workflow.options.input ? validateWith(workflow.options.input, input, "input") : input;
@@ -152,16 +172,86 @@ export class Client {
       ...(opts.startAt ? { startAt: opts.startAt } : {}),
       ...(delayMs !== undefined ? { delayMs } : {}),
     });
-    return this.handle<O>(id);
+    this.workflows.set(workflow.name, workflow as AnyWorkflow);
+    return this.handle<O, E>(id);
   }
 
   /** A handle on an existing run. */
-  handle<O = unknown>(id: string): RunHandle<O> {
+  handle<O = unknown, E extends EventSchemas = EventSchemas>(id: string): RunHandle<O, E> {
     return {
       id,
       result: (options) => this.waitForResult<O>(id, options?.timeout),
       get: () => this.get(id) as Promise<RunInfo<O> | undefined>,
+      sendEvent: (name, payload) => this.sendEvent(id, name, payload),
     };
+  }
+
+  /**
+   * Sends an event to a run: kept until the run waits for it, then consumed once. When this client knows
+   * the run's workflow, the payload is checked against its `events` schema before anything is written.
+   */
+  async sendEvent(runId: string, name: string, payload?: unknown): Promise<void> {
+    if (typeof name !== "string" || name === "") {
+      throw new ValidationError("sendEvent: the event name must be a non-empty string", [
+        { path: "name", message: "must be a non-empty string" },
+      ]);
+    }
+    const run = await this.store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    if (TERMINAL_STATUSES.includes(run.status)) {
+      throw new ValidationError(`run ${runId} is ${run.status}; it takes no more events`, [
+        { path: "runId", message: `is ${run.status}` },
+      ]);
+    }
+    let value = payload;
+    const schemas = this.workflows.get(run.workflow)?.options.events as EventSchemas | undefined;
+    if (schemas) {
+      const schema = schemas[name];
+      if (!schema) {
+        const known = Object.keys(schemas).join(", ") || "none";
+        throw new ValidationError(
+          `workflow "${run.workflow}" declares no event "${name}" (it declares: ${known})`,
+          [{ path: "name", message: `not declared by ${run.workflow}` }],
+        );
+      }
+      value = validateWith(schema, payload, `event "${name}" payload`);
+    }
+    const encoded = encode(value, `event "${name}" payload for run ${runId}`, this.limit);
+    if (!(await this.store.sendEvent(runId, name, encoded))) throw new RunNotFoundError(runId);
+  }
+
+  /**
+   * A new run that reuses the journal entries before `fromSeq` and runs live from there: for a run that
+   * no longer replays, or to re-run its tail.
+   */
+  async fork(id: string, options: { fromSeq: number; id?: string }): Promise<RunInfo> {
+    const source = await this.store.getRun(id);
+    if (!source) throw new RunNotFoundError(id);
+    if (!Number.isInteger(options.fromSeq) || options.fromSeq < 0) {
+      throw new ValidationError(
+        `fork: fromSeq must be a whole number of at least 0, got ${options.fromSeq}`,
+        [{ path: "fromSeq", message: "must be a whole number >= 0" }],
+      );
+    }
+    const run = await this.store.forkRun(
+      id,
+      {
+        id: options.id ?? uuidv7(),
+        workflow: source.workflow,
+        version: this.workflows.get(source.workflow)?.version ?? source.version,
+        input: source.input,
+        tags: { ...source.tags, "durable.forkedFrom": id },
+      },
+      options.fromSeq,
+    );
+    return toRunInfo(run);
+  }
+
+  /** Deletes finished runs (completed, failed, cancelled) older than `olderThan`, with their journals. */
+  async prune(options: { olderThan: Duration }): Promise<number> {
+    const ms = parseDuration(options.olderThan, "olderThan");
+    const now = await this.store.now();
+    return this.store.pruneRuns(new Date(now.getTime() - ms));
   }
 
   /** The run, or `undefined` for an unknown or pruned id. */
@@ -224,17 +314,22 @@ export class Client {
     return exported;
   }
 
-  private async waitForResult<O>(id: string, timeout: Duration | undefined): Promise<O> {
+  private async waitForResult<O>(firstId: string, timeout: Duration | undefined): Promise<O> {
+    let id = firstId;
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, "timeout");
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     let wake: (() => void) | undefined;
     const unsubscribe = this.store.subscribe((n) => {
-      if (n.type === "finished" && n.runId === id) wake?.();
+      if (n.type === "finished") wake?.();
     });
     try {
       for (let pause = 10; ; pause = Math.min(pause * 2, 1_000)) {
         const run = await this.store.getRun(id);
         if (!run) throw new RunNotFoundError(id);
+        if (run.status === "completed" && run.continuedAs !== undefined) {
+          id = run.continuedAs;
+          continue;
+        }
         if (FINAL.includes(run.status)) return settle<O>(run);
         const left = deadline === undefined ? pause : Math.min(pause, deadline - Date.now());
         if (left <= 0) {
@@ -289,5 +384,8 @@ export function toRunInfo(run: RunRecord): RunInfo {
   if (run.startedAt !== undefined) info.startedAt = run.startedAt;
   if (run.finishedAt !== undefined) info.finishedAt = run.finishedAt;
   if (run.wakeAt !== undefined) info.wakeAt = run.wakeAt;
+  if (run.heldBy !== undefined) info.heldBy = run.heldBy;
+  if (run.continuedFrom !== undefined) info.continuedFrom = run.continuedFrom;
+  if (run.continuedAs !== undefined) info.continuedAs = run.continuedAs;
   return info;
 }

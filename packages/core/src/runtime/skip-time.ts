@@ -12,6 +12,8 @@ export interface SkipTimeOptions {
   until: () => Promise<boolean>;
   /** Called when nothing can ever happen again (no timer, nothing running): explain why. */
   onStuck: () => Promise<Error>;
+  /** Never move time past this instant: when the next timer lies beyond it, move to it and return. */
+  horizon?: number;
 }
 
 const realSetImmediate = globalThis.setImmediate;
@@ -42,6 +44,12 @@ export async function skipTime(options: SkipTimeOptions): Promise<void> {
       continue;
     }
     const candidates = [clock.nextTimerAt(), storeNext].filter((t): t is number => t !== undefined);
+    const next = candidates.length === 0 ? undefined : Math.min(...candidates);
+    if (options.horizon !== undefined && (next === undefined || next > options.horizon)) {
+      if (!workers.every((w) => w.activeRuns === 0 || w.isQuiescent())) continue;
+      clock.setTime(Math.max(now, options.horizon));
+      return;
+    }
     if (candidates.length === 0) {
       if (!workers.every((w) => w.activeRuns === 0)) continue;
       if (await options.until()) return;

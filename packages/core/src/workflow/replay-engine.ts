@@ -205,7 +205,8 @@ export class ReplayEngine {
         continue;
       }
       if (this.draining && !this.done && this.inFlight === 0) return { type: "released" };
-      if (this.fireDueTimers()) continue;
+      // Once the workflow has returned nobody awaits a timer: only running steps still get journaled.
+      if (!this.done && this.fireDueTimers()) continue;
       if (this.done) {
         if (this.inFlight === 0) return this.finish(this.done);
         await this.waitForSignal();
