@@ -23,7 +23,7 @@ CREATE TABLE {{schema}}.runs (
   retry_state      jsonb       NOT NULL DEFAULT '{}',
   queue            text,
   concurrency_key  text,
-  priority         integer     NOT NULL DEFAULT 0,
+  priority         float8      NOT NULL DEFAULT 0,
   held_by          text,
   continued_from   text,
   continued_as     text,

@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
 
-/** The default schema of the durable tables. */
+/**
+ * The default schema of the durable tables.
+ * @example
+ * migrationSql(DEFAULT_SCHEMA); // the SQL for "durable"
+ */
 export const DEFAULT_SCHEMA = "durable";
 
 const MAX_IDENTIFIER_BYTES = 63;

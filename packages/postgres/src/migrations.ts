@@ -35,7 +35,11 @@ export function migrations(): readonly Migration[] {
   return loaded;
 }
 
-/** The newest schema version this code knows. */
+/**
+ * The newest schema version this code knows.
+ * @example
+ * if (databaseVersion < latestVersion()) await store.migrate();
+ */
 export function latestVersion(): number {
   return migrations().at(-1)?.version ?? 0;
 }

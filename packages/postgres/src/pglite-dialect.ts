@@ -18,6 +18,9 @@ import {
 /**
  * A lock with a FIFO queue. PGlite is one session: whoever holds it owns the session, so a transaction's
  * statements never interleave with another caller's.
+ * @example
+ * const lock = new SessionLock();
+ * await lock.run(() => pglite.exec("LISTEN jobs"));
  */
 export class SessionLock {
   private tail: Promise<void> = Promise.resolve();

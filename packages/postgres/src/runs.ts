@@ -14,7 +14,7 @@ export function runValues(run: NewRun, continuedFrom?: RawBuilder<unknown>): Raw
   return sql`${run.id}::text, ${run.workflow}::text, ${run.version}::text, 'pending',
     ${jsonParam(run.input)}::json, ${run.parentId ?? null}::text, ${jsonParam(run.tags ?? {})}::jsonb,
     coalesce(${run.startAt ?? null}::timestamptz, now() + ${run.delayMs ?? 0}::float8 * interval '1 millisecond'),
-    ${run.queue ?? null}::text, ${run.concurrencyKey ?? null}::text, ${run.priority ?? 0}::int, ${from}`;
+    ${run.queue ?? null}::text, ${run.concurrencyKey ?? null}::text, ${run.priority ?? 0}::float8, ${from}`;
 }
 
 type RunWithFlag = RunRow & { created: boolean };

@@ -79,6 +79,26 @@ export class SqlStore implements Store {
     return this.migrated;
   }
 
+  /**
+   * `ctx.transaction`: runs `fn` in one database transaction (it gets the Kysely transaction) and appends
+   * the journal entry built from its value in that same transaction, fenced by the lease. A lost lease
+   * rolls the user's writes back with the entry. On PGlite the transaction holds the one session: `fn` must
+   * use `trx`, not this store.
+   */
+  async transaction<T>(
+    lease: Lease,
+    fn: (trx: unknown) => Promise<T>,
+    entry: (value: T) => NewJournalEntry,
+  ): Promise<{ value: T; completedAt: Date }> {
+    await this.ready();
+    return this.db.transaction().execute(async (trx) => {
+      const value = await fn(trx);
+      const ctx = sqlContext(trx, this.schema, this.ctx.channel);
+      const completedAt = await journal.appendJournal(ctx, lease, entry(value));
+      return { value, completedAt };
+    });
+  }
+
   async now(): Promise<Date> {
     await this.ready();
     return runs.databaseNow(this.ctx);

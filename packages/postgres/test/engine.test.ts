@@ -1,4 +1,5 @@
 import { Client, type Store, silentLogger, Worker, workflow } from "@durable/core";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteStore, postgresStore } from "../src/index.js";
 import { createTestDatabase, DATABASE_URL, type TestDatabase } from "./databases.js";
@@ -14,8 +15,24 @@ const greet = workflow({ name: "greet" }, async (ctx, input: { name: string }) =
   return loud ? greeting.toUpperCase() : greeting;
 });
 
+const order = workflow({ name: "order" }, async (ctx, input: { id: string }) => {
+  const saved = await ctx.transaction("save-order", async (trx: Kysely<unknown>) => {
+    await sql`CREATE TABLE IF NOT EXISTS app_orders (id text PRIMARY KEY)`.execute(trx);
+    await sql`INSERT INTO app_orders (id) VALUES (${input.id})`.execute(trx);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM app_orders`.execute(trx);
+    return rows[0]?.n;
+  });
+  return { saved };
+});
+
 async function runEndToEnd(store: Store): Promise<void> {
-  const worker = new Worker({ store, workflows: [greet], logger: silentLogger, pollMs: 100, leaseMs: 5_000 });
+  const worker = new Worker({
+    store,
+    workflows: [greet, order],
+    logger: silentLogger,
+    pollMs: 100,
+    leaseMs: 5_000,
+  });
   const client = new Client({ store });
   await worker.start();
   try {
@@ -33,13 +50,17 @@ async function runEndToEnd(store: Store): Promise<void> {
     ]);
     const info = await client.get(handle.id);
     expect(info).toMatchObject({ status: "completed", output: "HELLO ANN", attempts: 2 });
+    const saved = await client.start(order, { id: "o-1" });
+    expect(await saved.result({ timeout: "20s" })).toEqual({ saved: 1 });
+    const [entry] = await client.journal(saved.id);
+    expect(entry).toMatchObject({ kind: "transaction", name: "save-order", outcome: "ok" });
   } finally {
     await worker.stop({ graceMs: 1_000 });
   }
 }
 
 describe("the engine on the SQL stores", () => {
-  it("runs a workflow with a call, a sleep and a decision on pgliteStore", async () => {
+  it("runs workflows with a call, a sleep, a decision and a transaction on pgliteStore", async () => {
     const store = pgliteStore();
     try {
       await runEndToEnd(store);
@@ -55,7 +76,7 @@ describe("the engine on the SQL stores", () => {
     });
     afterAll(() => database.drop());
 
-    it("runs a workflow with a call, a sleep and a decision on postgresStore", async () => {
+    it("runs workflows with a call, a sleep, a decision and a transaction on postgresStore", async () => {
       const store = postgresStore({ connectionString: database.url, logger: silentLogger });
       try {
         await runEndToEnd(store);

@@ -40,10 +40,12 @@ export function claimsContract(store: () => Store): void {
     await store().createRun(newRun("late", { startAt: new Date(now - 1_000) }));
     await store().createRun(newRun("early", { startAt: new Date(now - 5_000) }));
     await store().createRun(newRun("urgent", { startAt: new Date(now - 10), priority: 10 }));
+    await store().createRun(newRun("urgent-ish", { startAt: new Date(now - 20), priority: 0.5 }));
     await store().createRun(newRun("future", { startAt: new Date(now + 60_000), priority: 100 }));
     const first = await claim(store(), { limit: 2 });
-    expect(first.map((c) => c.run.id)).toEqual(["urgent", "early"]);
-    expect((await claim(store(), { limit: 2 })).map((c) => c.run.id)).toEqual(["late"]);
+    expect(first.map((c) => c.run.id)).toEqual(["urgent", "urgent-ish"]);
+    expect(first[1]?.run.priority).toBe(0.5);
+    expect((await claim(store(), { limit: 2 })).map((c) => c.run.id)).toEqual(["early", "late"]);
   });
 
   it("breaks ties between runs due at the same time by creation order", async () => {

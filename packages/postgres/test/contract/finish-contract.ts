@@ -59,8 +59,10 @@ export function finishContract(store: () => Store): void {
   it("suspends a run until its wake time, keeping retry state and awaited events", async () => {
     const lease = await running(store(), "r1", { workflow: "w" });
     const wakeAt = new Date((await store().now()).getTime() + 300);
+    const lastError = { name: "E", message: "m" };
     const retryState = {
-      "3": { attempts: 2, nextAt: wakeAt.toISOString(), lastError: { name: "E", message: "m" } },
+      steps: { "3": { attempts: 2, nextAt: wakeAt.toISOString(), lastError } },
+      issued: 4,
     };
     await store().finishRun(lease, { status: "suspended", wakeAt, retryState, waitingFor: ["approved"] });
     const run = await store().getRun("r1");
