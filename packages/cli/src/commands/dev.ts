@@ -1,0 +1,73 @@
+import type { Command } from "commander";
+import { describeTarget } from "../database/database-target.js";
+import { type DevService, devServices } from "../dev/dev-services.js";
+import { watchProgress } from "../dev/watch-progress.js";
+import { colorsFor } from "../output/format.js";
+import { addCommonOptions, type CommonOptions, openSession } from "../session.js";
+import { shutdownSignal } from "../shutdown.js";
+import { addWorkerOptions, startWorkerHost, stopWorkerHost, type WorkerFlags } from "../worker-host.js";
+
+/** Prints runs' progress on stdout. */
+const progress: DevService = {
+  name: "progress",
+  start: async (context) =>
+    watchProgress({
+      client: context.client,
+      write: context.print,
+      colors: colorsFor(process.stdout),
+      payloads: context.options.logPayloads === true,
+    }),
+};
+
+/**
+ * `durable dev`: the embedded database (unless a database URL is given), a worker for the config's
+ * workflows, the config's `dev.runs` started, and every run's progress printed, until Ctrl-C. Other
+ * terminals reach the same data with `durable runs`, `show`, `start`...
+ * @example
+ * registerDev(program); // npx durable dev
+ */
+export function registerDev(program: Command, extra: readonly DevService[] = []): void {
+  const command = program.command("dev").description("embedded database + worker + progress, for local work");
+  addCommonOptions(addWorkerOptions(command), "warn").action(async (options: CommonOptions & WorkerFlags) => {
+    const session = await openSession(options, "dev");
+    const signal = shutdownSignal(session.logger);
+    const host = await startWorkerHost(session, options);
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    const c = colorsFor(process.stdout);
+    const where =
+      host.db.port === undefined ? "" : ` (served on 127.0.0.1:${host.db.port} for other terminals)`;
+    print(`${c.bold("durable dev")}: ${describeTarget(session.target)}${where}`);
+    print(`worker running ${host.workflows.map((w) => w.name).join(", ")}; Ctrl-C to stop`);
+    const context = {
+      store: host.db.store,
+      client: host.client,
+      workflows: host.workflows,
+      config: session.loaded.config,
+      logger: session.logger,
+      options: options as unknown as Record<string, unknown>,
+      print,
+    };
+    const running: { stop(): Promise<void> }[] = [];
+    try {
+      for (const service of [progress, ...devServices(extra)]) running.push(await service.start(context));
+      for (const run of session.loaded.config.dev?.runs ?? []) {
+        const workflow = host.workflows.find((w) => w.name === run.workflow);
+        if (!workflow) {
+          session.logger.warn(
+            { workflow: run.workflow },
+            `dev.runs names unknown workflow "${run.workflow}"; skipped`,
+          );
+          continue;
+        }
+        await host.client.start(workflow, run.input, {
+          ...(run.id !== undefined ? { id: run.id } : {}),
+          ...(run.tags !== undefined ? { tags: run.tags } : {}),
+        });
+      }
+      await signal;
+    } finally {
+      for (const service of running.reverse()) await service.stop().catch(() => {});
+      await stopWorkerHost(host);
+    }
+  });
+}

@@ -1,0 +1,112 @@
+import {
+  type Client,
+  formatDuration,
+  type JournalEntry,
+  type RunInfo,
+  TERMINAL_STATUSES,
+} from "@durable/core";
+import { type Colors, formatTime, formatValue, paintStatus } from "../output/format.js";
+
+/** What `watchProgress` takes. */
+export interface ProgressOptions {
+  client: Client;
+  write: (line: string) => void;
+  colors: Colors;
+  /** Show outputs and decision values (off unless `--log-payloads`). */
+  payloads: boolean;
+  /** How often to look (default 250 ms). */
+  intervalMs?: number;
+}
+
+interface Seen {
+  status: RunInfo["status"];
+  entries: Set<number>;
+  done: boolean;
+}
+
+function clock(date: Date): string {
+  return date.toISOString().slice(11, 23);
+}
+
+/**
+ * Prints runs' progress as they move: new runs, each journal entry as it is recorded, status changes with
+ * the next wake-up time, and how each run ended. Runs that existed and had finished before it started are
+ * left out.
+ * @example
+ * const watcher = watchProgress({ client, write: (l) => process.stdout.write(`${l}\n`), colors, payloads: false });
+ * await watcher.stop();
+ */
+export function watchProgress(options: ProgressOptions): { stop(): Promise<void> } {
+  const { client, colors: c } = options;
+  const seen = new Map<string, Seen>();
+  let first = true;
+  const line = (run: RunInfo, at: Date, text: string) =>
+    options.write(`${c.dim(clock(at))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`);
+
+  const entryText = (e: JournalEntry): string => {
+    const outcome = e.outcome === "ok" ? c.green("ok") : c.red(`failed: ${e.error.message}`);
+    const took = formatDuration(Math.max(0, e.completedAt.getTime() - e.startedAt.getTime()));
+    return `#${e.seq} ${e.kind} ${e.name} ${outcome} ${c.dim(took)}`;
+  };
+
+  const statusText = (run: RunInfo): string => {
+    const status = paintStatus(run.status, c);
+    if (run.status === "suspended" || run.status === "pending") {
+      return run.wakeAt ? `${status}, due ${formatTime(run.wakeAt)}` : `${status}, waiting for an event`;
+    }
+    if (run.status === "completed" && run.finishedAt) {
+      const took = formatDuration(run.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime());
+      return `${status} in ${took}${options.payloads ? `: ${formatValue(run.output)}` : ""}`;
+    }
+    if (run.error) return `${status}: ${c.red(`${run.error.name}: ${run.error.message}`)}`;
+    return status;
+  };
+
+  const look = async () => {
+    const runs = (await client.list({ limit: 200 })).reverse();
+    for (const run of runs) {
+      let state = seen.get(run.id);
+      if (!state) {
+        const finished = TERMINAL_STATUSES.includes(run.status);
+        state = { status: run.status, entries: new Set(), done: first && finished };
+        seen.set(run.id, state);
+        if (state.done) continue;
+        if (!first) line(run, run.createdAt, "started");
+        else line(run, new Date(), statusText(run));
+      }
+      if (state.done) continue;
+      const journal = await client.journal(run.id);
+      for (const entry of journal.sort((a, b) => a.order - b.order)) {
+        if (state.entries.has(entry.seq)) continue;
+        state.entries.add(entry.seq);
+        if (!first) line(run, entry.completedAt, entryText(entry));
+      }
+      if (state.status !== run.status) {
+        state.status = run.status;
+        line(run, run.finishedAt ?? new Date(), statusText(run));
+      }
+      state.done = TERMINAL_STATUSES.includes(run.status);
+    }
+    first = false;
+  };
+
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    // A failed look (the database busy for a moment) is simply tried again at the next tick.
+    running = look()
+      .catch(() => {})
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 250);
+      });
+  };
+  tick();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
