@@ -56,8 +56,9 @@ export class SqlStore implements Store {
     this.ctx = sqlContext(parts.db, parts.schema, channelName(parts.schema));
   }
 
-  migrate(): Promise<void> {
-    return migrate(this.db, this.schema);
+  async migrate(): Promise<void> {
+    await migrate(this.db, this.schema);
+    this.migrated ??= Promise.resolve();
   }
 
   close(): Promise<void> {

@@ -1,0 +1,66 @@
+import { encode, type Store, silentLogger } from "@durable/core";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresStore } from "../src/index.js";
+import { createTestDatabase, DATABASE_URL, type TestDatabase } from "./databases.js";
+import { claim, newRun, okEntry } from "./helpers.js";
+
+// The hot path's statement budget: the benchmark counts round trips, so each of these is exactly one.
+describe.runIf(DATABASE_URL)("statements per store call on Postgres", () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let store: Store;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(DATABASE_URL ?? "");
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text: string }).text;
+        statements.push(text);
+        return query(...args);
+      };
+    });
+    store = postgresStore({ pool, listen: false, logger: silentLogger });
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await database.drop();
+  });
+
+  const count = async (fn: () => Promise<unknown>) => {
+    statements.length = 0;
+    await fn();
+    return statements.length;
+  };
+
+  it("spends one statement on each call of a run's life", async () => {
+    expect(await count(() => store.createRun(newRun("r1")))).toBe(1);
+    expect(await count(() => store.createRun(newRun("r2")))).toBe(1);
+    expect(await count(() => store.sendEvent("r1", "e", encode(1, "payload")))).toBe(1);
+    let leases: Awaited<ReturnType<typeof claim>> = [];
+    expect(
+      await count(async () => {
+        leases = await claim(store);
+      }),
+    ).toBe(1);
+    expect(leases.map((c) => c.events.length)).toEqual([1, 0]);
+    const [first, second] = leases.map((c) => c.lease);
+    if (!first || !second) throw new Error("not claimed");
+    expect(await count(() => store.appendJournal(first, okEntry(0)))).toBe(1);
+    expect(await count(() => store.renewLeases("o", [first, second], 60_000))).toBe(1);
+    expect(
+      await count(() =>
+        store.finishRun(first, { status: "suspended", wakeAt: null, retryState: {}, waitingFor: [] }),
+      ),
+    ).toBe(1);
+    expect(await count(() => store.releaseRuns([second]))).toBe(1);
+    expect(await count(() => store.wakeRun("r1"))).toBe(1);
+    expect(await count(() => store.requestCancel("r2", "x"))).toBe(1);
+    expect(await count(() => store.nextWakeAt(["w"]))).toBe(1);
+  });
+});
