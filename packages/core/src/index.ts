@@ -13,6 +13,8 @@ export type { Clock } from "./runtime/clock.js";
 export { systemClock, TestClock } from "./runtime/clock.js";
 export { determinismGuard } from "./runtime/determinism-guard.js";
 export { defaultLogger, silentLogger } from "./runtime/logger.js";
+export type { CatchUp, Schedule, ScheduleOptions } from "./runtime/schedule.js";
+export { schedule, scheduledRunId } from "./runtime/schedule.js";
 export type { SkipTimeOptions } from "./runtime/skip-time.js";
 export { skipTime } from "./runtime/skip-time.js";
 export { uuidv7 } from "./runtime/uuidv7.js";
@@ -76,6 +78,8 @@ export {
   ValidationError,
   WorkflowFailedError,
 } from "./workflow/errors.js";
+export type { FlowFields, QueueLimit } from "./workflow/flow-control.js";
+export { flowFields, heldBy, queueLimits } from "./workflow/flow-control.js";
 export type {
   CallEntry,
   CancelEntry,

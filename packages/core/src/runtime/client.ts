@@ -17,11 +17,13 @@ import {
   ValidationError,
   WorkflowFailedError,
 } from "../workflow/errors.js";
+import { flowFields } from "../workflow/flow-control.js";
 import type { JournalEntry } from "../workflow/journal.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
 import { DEFAULT_PAYLOAD_LIMIT, decode, encode } from "../workflow/serialize.js";
 import { validateWith } from "../workflow/validate-with.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
+import { toNewRunFlow } from "./to-new-run-flow.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /** A run as users see it: payloads decoded. */
@@ -163,17 +165,19 @@ export class Client {
     const value = workflow.options.input ? validateWith(workflow.options.input, input, "input") : input;
     const id = opts.id ?? uuidv7();
     const encoded = encode(value, `input of run ${id} (workflow "${workflow.name}")`, this.limit);
-    await this.store.createRun({
+    const flow = flowFields(workflow as AnyWorkflow, value);
+    const { run } = await this.store.createRun({
       id,
       workflow: workflow.name,
       version: workflow.version,
       input: encoded,
+      ...toNewRunFlow(flow),
       ...(opts.tags ? { tags: opts.tags } : {}),
       ...(opts.startAt ? { startAt: opts.startAt } : {}),
       ...(delayMs !== undefined ? { delayMs } : {}),
     });
     this.workflows.set(workflow.name, workflow as AnyWorkflow);
-    return this.handle<O, E>(id);
+    return this.handle<O, E>(run.id);
   }
 
   /** A handle on an existing run. */

@@ -10,6 +10,7 @@ import type {
 } from "../workflow/activation-host.js";
 import type { Logger, StepContext } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
+import { queueLimits } from "../workflow/flow-control.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
 import { ReplayEngine } from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
@@ -17,6 +18,9 @@ import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { type Clock, systemClock } from "./clock.js";
 import { determinismGuard } from "./determinism-guard.js";
 import { defaultLogger } from "./logger.js";
+import type { Schedule } from "./schedule.js";
+import { Scheduler } from "./scheduler.js";
+import { toNewRunFlow } from "./to-new-run-flow.js";
 
 /** Options of `new Worker()`. */
 export interface WorkerOptions {
@@ -51,6 +55,8 @@ export interface WorkerOptions {
   foreignAwait?: Duration;
   /** Wraps every live step attempt (tracing, counting, fault injection in tests). */
   interceptStepAttempt?: StepAttemptInterceptor;
+  /** Schedules whose runs this worker starts at each tick. */
+  schedules?: readonly Schedule[];
 }
 
 interface Active {
@@ -81,6 +87,8 @@ export class Worker {
   private readonly retryHoldMs: number;
   private readonly active = new Map<string, Active>();
   private readonly drained: Lease[] = [];
+  private readonly limits: ReturnType<typeof queueLimits>;
+  private readonly scheduler: Scheduler | undefined;
   private state: "idle" | "running" | "stopping" | "stopped" = "idle";
   private claiming = false;
   private claimAgain = false;
@@ -107,6 +115,11 @@ export class Worker {
     const guard = options.determinismGuard ?? process.env.NODE_ENV !== "production";
     this.scope = guard ? determinismGuard(this.logger) : undefined;
     this.retryHoldMs = parseDuration(options.retryHold ?? "5s", "retryHold");
+    this.limits = queueLimits(options.workflows);
+    this.scheduler =
+      options.schedules && options.schedules.length > 0
+        ? new Scheduler(this.store, options.schedules, this.clock, this.logger)
+        : undefined;
   }
 
   /** The number of runs this worker is executing now. */
@@ -139,6 +152,7 @@ export class Worker {
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.heartbeatMs);
     this.logger.info({ workerId: this.id, workflows: [...this.registry.keys()] }, "worker started");
     this.poll();
+    await this.scheduler?.start();
   }
 
   /**
@@ -148,6 +162,7 @@ export class Worker {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.state !== "running") return;
     this.state = "stopping";
+    this.scheduler?.stop();
     this.unsubscribe?.();
     clearInterval(this.pollTimer);
     this.wakeTimer?.cancel();
@@ -214,6 +229,7 @@ export class Worker {
         leaseMs: this.leaseMs,
         workflows: [...this.registry.keys()],
         maxRecoveries: this.options.maxRecoveries ?? 5,
+        limits: this.limits,
       });
       for (const run of claimed) this.execute(run);
       if (claimed.length === free) this.claimAgain = true;
@@ -315,6 +331,7 @@ export class Worker {
       version: spec.workflow.version,
       input: spec.input,
       parentId,
+      ...toNewRunFlow(spec.flow),
     });
     const state: ChildState = { status: run.status };
     if (run.output !== undefined) state.output = run.output;

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from "../runtime/clock.js";
 import { LeaseLostError } from "../workflow/errors.js";
+import { heldBy, type QueueLimit } from "../workflow/flow-control.js";
 import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
 import type {
   ClaimedRun,
@@ -58,7 +59,27 @@ class MemoryStore implements Store {
     const existing = this.runs.get(input.id);
     if (existing) return { run: clone(existing), created: false };
     const now = this.clock.now();
-    const wakeAt = input.startAt ? input.startAt.getTime() : now + (input.delayMs ?? 0);
+    if (input.debounce) {
+      const key = input.debounce.key;
+      const waiting = [...this.runs.values()].find(
+        (r) =>
+          r.workflow === input.workflow &&
+          r.debounceKey === key &&
+          r.status === "pending" &&
+          r.attempts === 0,
+      );
+      if (waiting) {
+        waiting.input = input.input;
+        waiting.wakeAt = new Date(now + input.debounce.periodMs);
+        waiting.updatedAt = new Date(now);
+        return { run: clone(waiting), created: false };
+      }
+    }
+    const wakeAt = input.debounce
+      ? now + input.debounce.periodMs
+      : input.startAt
+        ? input.startAt.getTime()
+        : now + (input.delayMs ?? 0);
     const run: RunRecord = {
       id: input.id,
       workflow: input.workflow,
@@ -79,6 +100,8 @@ class MemoryStore implements Store {
     if (input.parentId !== undefined) run.parentId = input.parentId;
     if (input.queue !== undefined) run.queue = input.queue;
     if (input.concurrencyKey !== undefined) run.concurrencyKey = input.concurrencyKey;
+    if (input.rateKey !== undefined) run.rateKey = input.rateKey;
+    if (input.debounce) run.debounceKey = input.debounce.key;
     if (input.continuedFrom !== undefined) run.continuedFrom = input.continuedFrom;
     this.runs.set(run.id, run);
     this.createdOrder.set(run.id, this.createdSeq++);
@@ -120,10 +143,17 @@ class MemoryStore implements Store {
     const now = this.clock.now();
     const due = [...this.runs.values()]
       .filter((r) => request.workflows.includes(r.workflow) && this.isDue(r, now))
-      .sort((a, b) => b.priority - a.priority || this.dueTime(a) - this.dueTime(b))
-      .slice(0, request.limit);
+      .sort((a, b) => b.priority - a.priority || this.dueTime(a) - this.dueTime(b));
+    const limits = new Map((request.limits ?? []).map((l) => [l.queue, l]));
     const claimed: ClaimedRun[] = [];
     for (const run of due) {
+      if (claimed.length >= request.limit) break;
+      const held = this.holdBack(run, limits, now);
+      if (held) {
+        run.heldBy = held;
+        continue;
+      }
+      delete run.heldBy;
       const recovered = run.status === "running";
       if (recovered) run.recoveries++;
       if (recovered && request.maxRecoveries !== undefined && run.recoveries > request.maxRecoveries) {
@@ -149,6 +179,40 @@ class MemoryStore implements Store {
       });
     }
     return claimed;
+  }
+
+  /** Which limit, if any, holds this due run back right now. */
+  private holdBack(run: RunRecord, limits: Map<string, QueueLimit>, now: number): string | undefined {
+    const queue = run.queue ?? run.workflow;
+    const limit = limits.get(queue);
+    if (!limit) return undefined;
+    const sameQueue = [...this.runs.values()].filter(
+      (r) => (r.queue ?? r.workflow) === queue && r.id !== run.id,
+    );
+    if (limit.concurrency && run.status !== "running") {
+      const key = limit.concurrency.perKey ? run.concurrencyKey : undefined;
+      const running = sameQueue.filter(
+        (r) => r.status === "running" && (key === undefined || r.concurrencyKey === key),
+      );
+      if (running.length >= limit.concurrency.limit) return heldBy("concurrency", queue, key);
+    }
+    if (limit.rateLimit && run.attempts === 0) {
+      const { periodMs } = limit.rateLimit;
+      const key = limit.rateLimit.perKey ? run.rateKey : undefined;
+      const started = sameQueue
+        .filter(
+          (r) =>
+            r.startedAt && r.startedAt.getTime() > now - periodMs && (key === undefined || r.rateKey === key),
+        )
+        .map((r) => (r.startedAt as Date).getTime())
+        .sort((a, b) => a - b);
+      if (started.length >= limit.rateLimit.limit) {
+        // Due again when the oldest start in the window leaves it.
+        run.wakeAt = new Date((started[started.length - limit.rateLimit.limit] as number) + periodMs);
+        return heldBy("rateLimit", queue, key);
+      }
+    }
+    return undefined;
   }
 
   private park(run: RunRecord, now: number): void {
@@ -255,6 +319,7 @@ class MemoryStore implements Store {
       if (wake === undefined) delete run.wakeAt;
       else run.wakeAt = new Date(wake);
       if (wake !== undefined) this.notify({ type: "wake" });
+      this.freeSlot(run);
       return;
     }
     if ("output" in outcome && outcome.output !== undefined) run.output = outcome.output;
@@ -269,7 +334,16 @@ class MemoryStore implements Store {
 
   private finished(run: RunRecord): void {
     this.notify({ type: "finished", runId: run.id });
+    this.freeSlot(run);
     if (run.parentId !== undefined) this.poke(run.parentId);
+  }
+
+  /** A run stopped running: runs its queue's limit held back may go now. */
+  private freeSlot(run: RunRecord): void {
+    const queue = run.queue ?? run.workflow;
+    if ([...this.runs.values()].some((r) => r.heldBy !== undefined && (r.queue ?? r.workflow) === queue)) {
+      this.notify({ type: "wake" });
+    }
   }
 
   /** Wakes a suspended run now, or remembers the wake for a running one. */
@@ -412,7 +486,8 @@ class MemoryStore implements Store {
   async nextWakeAt(workflows: readonly string[]): Promise<Date | undefined> {
     let earliest: number | undefined;
     for (const run of this.runs.values()) {
-      if (!workflows.includes(run.workflow)) continue;
+      // A run held by a concurrency limit is due when a slot frees, not at a time.
+      if (!workflows.includes(run.workflow) || run.heldBy?.startsWith("concurrency:")) continue;
       const at =
         run.status === "pending" || run.status === "suspended"
           ? run.wakeAt?.getTime()

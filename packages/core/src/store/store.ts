@@ -1,4 +1,5 @@
 import type { ErrorData } from "../workflow/errors.js";
+import type { QueueLimit } from "../workflow/flow-control.js";
 import type { JournalEntry, NewJournalEntry, RetryState } from "../workflow/journal.js";
 import type { Encoded } from "../workflow/serialize.js";
 
@@ -42,6 +43,9 @@ export interface RunRecord {
   /** Flow control: the run's queue, its concurrency key and priority (higher first). */
   queue?: string;
   concurrencyKey?: string;
+  rateKey?: string;
+  /** Debounced runs: a later start with this key replaces the input while the run has not started. */
+  debounceKey?: string;
   priority: number;
   /** Set while a flow-control limit holds a pending run, e.g. `concurrency:emails/key=u1`. */
   heldBy?: string;
@@ -68,8 +72,15 @@ export interface NewRun {
   delayMs?: number;
   queue?: string;
   concurrencyKey?: string;
+  rateKey?: string;
   priority?: number;
   continuedFrom?: string;
+  /**
+   * Debounce: when a run of this workflow with this key has not started yet, replace its input and make
+   * it due `periodMs` from now instead of creating another (`created: false`); else create the run due
+   * `periodMs` from now.
+   */
+  debounce?: { key: string; periodMs: number };
 }
 
 /** An event sent to a run, kept until the run consumes it. `id` orders events of a run. */
@@ -109,6 +120,13 @@ export interface ClaimRequest {
   workflows: readonly string[];
   /** Runs that crashed their worker more often than this are parked as `blocked` (code `crash_loop`). */
   maxRecoveries?: number;
+  /**
+   * Flow-control limits by queue. A due run its queue's limit holds back is not claimed: it keeps its
+   * status, and `heldBy` says which limit holds it (`concurrency:<queue>[/key=<k>]`, counting `running`
+   * runs; `rateLimit:<queue>[/key=<k>]`, counting first starts within the period, and then due when the
+   * window frees). Limits hold across every worker claiming at once.
+   */
+  limits?: readonly QueueLimit[];
 }
 
 /** How an activation ended, as the store records it. One statement. */

@@ -1,5 +1,6 @@
 import type { Logger, StepContext } from "./context.js";
 import type { ErrorData } from "./errors.js";
+import type { FlowFields } from "./flow-control.js";
 import type { JournalEntry, NewJournalEntry, RetryState } from "./journal.js";
 import type { Encoded } from "./serialize.js";
 import type { AnyWorkflow } from "./workflow.js";
@@ -39,6 +40,7 @@ export interface ChildSpec {
   id: string;
   workflow: AnyWorkflow;
   input: Encoded;
+  flow: FlowFields;
 }
 
 /** A child run as its parent sees it. */

@@ -1,5 +1,6 @@
 import type { CallOptions, ChildOptions, Logger, StepContext, WorkflowContext } from "./context.js";
 import { DurableError, ValidationError } from "./errors.js";
+import { type FlowFields, flowFields } from "./flow-control.js";
 import { type Duration, parseDuration } from "./parse-duration.js";
 import { ContinueAsNewSignal, type ReplayEngine } from "./replay-engine.js";
 import { resolveRetryPolicy } from "./retry-policy.js";
@@ -66,11 +67,13 @@ export function createContext(engine: ReplayEngine): WorkflowContext {
   const startChild = (wf: AnyWorkflow, input: unknown, options: ChildOptions | undefined, wait: boolean) => {
     const childId = options?.id ?? `${runId}:${engine.nextSeq}`;
     let encoded: ReturnType<typeof encode>;
+    let flow: FlowFields;
     try {
       const value = wf.options.input
         ? validateWith(wf.options.input, input, `child ${childId} input`)
         : input;
       encoded = encode(value, `input of child run ${childId}`, engine.limit);
+      flow = flowFields(wf, value);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -84,7 +87,7 @@ export function createContext(engine: ReplayEngine): WorkflowContext {
     pending.start = () => {
       engine.inFlight++;
       const startedAt = new Date(engine.lastTime);
-      start({ id: childId, workflow: wf, input: encoded })
+      start({ id: childId, workflow: wf, input: encoded, flow })
         .then((child) => {
           if (!wait) {
             engine.complete(
