@@ -13,7 +13,7 @@ export type { Clock } from "./runtime/clock.js";
 export { systemClock, TestClock } from "./runtime/clock.js";
 export { determinismGuard } from "./runtime/determinism-guard.js";
 export { defaultLogger, silentLogger } from "./runtime/logger.js";
-export type { CatchUp, Schedule, ScheduleOptions } from "./runtime/schedule.js";
+export type { AnySchedule, CatchUp, Schedule, ScheduleOptions } from "./runtime/schedule.js";
 export { schedule, scheduledRunId } from "./runtime/schedule.js";
 export type { SkipTimeOptions } from "./runtime/skip-time.js";
 export { skipTime } from "./runtime/skip-time.js";

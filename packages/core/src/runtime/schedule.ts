@@ -29,6 +29,10 @@ export interface Schedule<I = unknown> {
   nextTick(after: Date): Date | undefined;
 }
 
+/** A schedule of any input, for collections of schedules. */
+// biome-ignore lint/suspicious/noExplicitAny: schedules of every input type
+export type AnySchedule = Schedule<any>;
+
 /**
  * Declares a schedule: the worker starts one run per tick, with an id derived from the schedule and the
  * tick, so many workers still start it once.

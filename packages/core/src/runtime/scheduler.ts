@@ -5,7 +5,7 @@ import { encode } from "../workflow/serialize.js";
 import { validateWith } from "../workflow/validate-with.js";
 import type { AnyWorkflow } from "../workflow/workflow.js";
 import type { Clock } from "./clock.js";
-import { type Schedule, scheduledRunId } from "./schedule.js";
+import { type AnySchedule, type Schedule, scheduledRunId } from "./schedule.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
 
 /** Tags every scheduled run carries, so the last tick can be found after downtime. */
@@ -24,7 +24,7 @@ export class Scheduler {
 
   constructor(
     private readonly store: Store,
-    private readonly schedules: readonly Schedule[],
+    private readonly schedules: readonly AnySchedule[],
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {

@@ -99,7 +99,11 @@ describe("flow control", () => {
         input: z.object({ user: z.string() }),
         concurrency: { limit: 1, key: (i) => i.user },
       },
-      async (ctx, { user }) => ctx.call("send", async () => (await gate, user)),
+      async (ctx, { user }) =>
+        ctx.call("send", async () => {
+          await gate;
+          return user;
+        }),
     );
     const h = setup([emails]);
     await h.newWorker().start();

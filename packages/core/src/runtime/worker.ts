@@ -18,7 +18,7 @@ import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { type Clock, systemClock } from "./clock.js";
 import { determinismGuard } from "./determinism-guard.js";
 import { defaultLogger } from "./logger.js";
-import type { Schedule } from "./schedule.js";
+import type { AnySchedule } from "./schedule.js";
 import { Scheduler } from "./scheduler.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
 
@@ -56,7 +56,7 @@ export interface WorkerOptions {
   /** Wraps every live step attempt (tracing, counting, fault injection in tests). */
   interceptStepAttempt?: StepAttemptInterceptor;
   /** Schedules whose runs this worker starts at each tick. */
-  schedules?: readonly Schedule[];
+  schedules?: readonly AnySchedule[];
 }
 
 interface Active {
