@@ -2,10 +2,15 @@
 
 export type { LogLevel, LogRecord } from "./capture-logger.js";
 export { captureLogger } from "./capture-logger.js";
+export { formatJournal } from "./format-journal.js";
 // Recorded journals: parse, replay, diff
 export { parseJournalExport } from "./journal-export.js";
 export type { JournalReplayReport, ReplayDiffRow, ReplayRowStatus } from "./replay-diff.js";
 export { formatReplayDiff } from "./replay-diff.js";
 export { checkJournal, replayJournal } from "./replay-journal.js";
+export type { ReplayPropertyOptions, ReplayPropertyStats, StepDouble } from "./replay-property.js";
+
+// Property-based replay tests
+export { ReplayPropertyError, replayProperty } from "./replay-property.js";
 export type { TestEnv, TestEnvOptions, TestEnvSchedules, TestRunHandle } from "./test-env.js";
 export { createTestEnv } from "./test-env.js";

@@ -66,6 +66,8 @@ export async function replayOffline(options: OfflineReplayOptions): Promise<Offl
       throw new PastTheJournal();
     },
     setTimer: () => () => {},
+    // Offline, a body awaiting something outside ctx is reported at once rather than waited for.
+    foreignAwaitMs: 50,
     logger: silentLogger,
     interceptStepAttempt: async (info) => {
       note({ seq: info.seq, kind: info.kind, name: info.name });

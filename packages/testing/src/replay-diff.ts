@@ -73,12 +73,13 @@ export function diffRows(
 
 /**
  * Renders a replay report as a table a person can read: one row per seq, recorded next to issued, the
- * first departure marked, then how the replay ended. For `durable replay` and test failures.
+ * first departure marked, then how the replay ended (`summary: false` leaves that line out). For
+ * `durable replay` and test failures.
  * @example
  * const report = await checkJournal(onboarding, exported);
  * if (!report.ok) console.error(formatReplayDiff(report));
  */
-export function formatReplayDiff(report: JournalReplayReport): string {
+export function formatReplayDiff(report: JournalReplayReport, options: { summary?: boolean } = {}): string {
   const header = `replay of run ${report.runId} (workflow "${report.workflow}", recorded under version ${report.version}, ${report.status}, ${report.entries} entr${report.entries === 1 ? "y" : "ies"}) with today's code`;
   const table: string[][] = [["", "seq", "recorded", "issued by today's code"]];
   for (const row of report.rows) {
@@ -94,6 +95,7 @@ export function formatReplayDiff(report: JournalReplayReport): string {
     table.push([mark, String(row.seq), recorded, issued]);
   }
   const lines = [header, ...alignColumns(table)];
+  if (options.summary === false) return lines.join("\n");
   lines.push(
     report.ok
       ? `ok: ${describeEnd(report)}`

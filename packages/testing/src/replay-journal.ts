@@ -106,7 +106,7 @@ export async function replayJournal(
   if (report.ok) return report;
   const mismatch = report.mismatch;
   const detail: { recorded?: CommandDescription; issued?: CommandDescription; message: string } = {
-    message: `${mismatch?.message ?? "the journal does not replay"}\n\n${formatReplayDiff(report)}`,
+    message: `${mismatch?.message ?? "the journal does not replay"}\n\n${formatReplayDiff(report, { summary: false })}`,
   };
   if (mismatch?.recorded) detail.recorded = mismatch.recorded;
   if (mismatch?.issued) detail.issued = mismatch.issued;

@@ -1,0 +1,134 @@
+import { NonDeterminismError, ValidationError, workflow } from "@durable/core";
+import { describe, expect, it } from "vitest";
+import { checkJournal, createTestEnv, formatReplayDiff, parseJournalExport, replayJournal } from "./index.js";
+
+const onboardingBody = (surveyStep: string) =>
+  workflow({ name: "onboarding", version: "2" }, async (ctx, { userId }: { userId: string }) => {
+    const user = await ctx.call("fetch-user", () => ({
+      id: userId,
+      email: `${userId}@example.com`,
+      since: new Date(0),
+    }));
+    await ctx.sleep("90d");
+    const active = await ctx.decide("still-active", () => user.id !== "gone");
+    if (active) await ctx.call(surveyStep, (s) => `mail to ${user.email} (${s.idempotencyKey})`);
+    return { active, since: user.since };
+  });
+
+const onboarding = onboardingBody("send-survey");
+const renamed = onboardingBody("send-questionnaire");
+
+async function exportRun(input: { userId: string }) {
+  const env = createTestEnv({ workflows: [onboarding] });
+  const run = await env.start(onboarding, input, { id: `onboarding:${input.userId}` });
+  await run.result();
+  const exported = await env.client.exportJournal(run.id);
+  await env.close();
+  return exported;
+}
+
+describe("replayJournal", () => {
+  it("passes on an unchanged journal, also after a JSON round trip", async () => {
+    const exported = await exportRun({ userId: "u1" });
+    const report = await replayJournal(onboarding, exported);
+    expect(report.ok).toBe(true);
+    expect(report.rows.map((r) => r.status)).toEqual(["match", "match", "match", "match"]);
+    const fromFile = await replayJournal(onboarding, JSON.stringify(exported, null, 2));
+    expect(fromFile).toMatchObject({ ok: true, ended: "completed", notes: [] });
+  });
+
+  it("throws NonDeterminismError with a readable diff when a journaled step was renamed", async () => {
+    const exported = await exportRun({ userId: "u1" });
+    const error = await replayJournal(renamed, JSON.stringify(exported)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonDeterminismError);
+    const mismatch = error as NonDeterminismError;
+    expect(mismatch.recorded).toEqual({ seq: 3, kind: "call", name: "send-survey" });
+    expect(mismatch.issued).toEqual({ seq: 3, kind: "call", name: "send-questionnaire" });
+    const lines = mismatch.message.split("\n");
+    expect(lines).toContain(`✗  3    call("send-survey")     call("send-questionnaire")`);
+    expect(lines).toContain(`   0    call("fetch-user")      call("fetch-user")`);
+    expect(lines.filter((l) => l.includes("no longer replays"))).toHaveLength(1);
+    expect(mismatch.message).toMatch(
+      /^run onboarding:u1 no longer replays: seq 3 was issued as call\("send-questionnaire"\)/,
+    );
+  });
+
+  it("reports a removed step as the first recorded entry the code no longer issues", async () => {
+    const shorter = workflow({ name: "onboarding" }, async (ctx, { userId }: { userId: string }) => {
+      await ctx.call("fetch-user", () => ({ id: userId }));
+      await ctx.sleep("90d");
+      return { active: true };
+    });
+    const report = await checkJournal(shorter, await exportRun({ userId: "u2" }));
+    expect(report.ok).toBe(false);
+    expect(report.mismatch?.seq).toBe(2);
+    expect(report.rows.map((r) => r.status)).toEqual(["match", "match", "mismatch", "not-reached"]);
+    expect(formatReplayDiff(report)).toContain(`✗  2    decide("still-active")  (not issued)`);
+  });
+
+  it("fails a finished run whose code now issues a command after its last entry", async () => {
+    const longer = workflow({ name: "onboarding" }, async (ctx, input: { userId: string }) => {
+      const out = await onboarding.fn(ctx, input);
+      await ctx.call("thank-you", () => "sent");
+      return out;
+    });
+    const report = await checkJournal(longer, await exportRun({ userId: "u3" }));
+    expect(report.ok).toBe(false);
+    expect(report.mismatch).toMatchObject({ seq: 4, issued: { seq: 4, kind: "call", name: "thank-you" } });
+    expect(report.mismatch?.message).toContain(
+      `completed after its last journal entry, but today's code issues seq 4 call("thank-you")`,
+    );
+  });
+
+  it("accepts a journal of a run still sleeping and says what the run waits on next", async () => {
+    const env = createTestEnv({ workflows: [onboarding] });
+    const run = await env.start(onboarding, { userId: "u4" });
+    await env.idle();
+    const report = await replayJournal(onboarding, await env.client.exportJournal(run.id));
+    expect(report).toMatchObject({ ok: true, status: "suspended", ended: "waiting" });
+    expect(report.next).toEqual([{ seq: 1, kind: "sleep", name: "sleep" }]);
+    expect(formatReplayDiff(report)).toContain(`the run then waits on seq 1 sleep("sleep")`);
+    await env.close();
+  });
+
+  it("notes a different output of a finished run without failing the replay", async () => {
+    const exported = await exportRun({ userId: "u5" });
+    const report = await replayJournal(onboarding, { ...exported, output: { active: false } });
+    expect(report.ok).toBe(true);
+    expect(report.notes[0]).toMatch(/^the recorded output was \{"active":false\}/);
+  });
+
+  it("refuses the journal of another workflow", async () => {
+    const other = workflow({ name: "offboarding" }, async () => null);
+    await expect(replayJournal(other, await exportRun({ userId: "u6" }))).rejects.toThrow(ValidationError);
+  });
+});
+
+describe("parseJournalExport", () => {
+  it("revives dates and keeps encoded payloads from JSON text", async () => {
+    const exported = await exportRun({ userId: "u7" });
+    const parsed = parseJournalExport(JSON.stringify(exported));
+    expect(parsed.entries[0]?.completedAt).toBeInstanceOf(Date);
+    expect(parsed.entries).toEqual(exported.entries);
+    // The export carries input and output decoded, so JSON keeps only what JSON can say.
+    expect(parsed.output).toEqual({ active: true, since: "1970-01-01T00:00:00.000Z" });
+  });
+
+  it("names the field that is wrong", () => {
+    const broken = {
+      format: "durable.journal/1",
+      runId: "r",
+      workflow: "w",
+      version: "1",
+      input: null,
+      status: "completed",
+    };
+    expect(() => parseJournalExport({ ...broken, entries: [{ kind: "call" }] })).toThrow(
+      /journal export\.entries\.0/,
+    );
+    expect(() => parseJournalExport("{ nope")).toThrow(/journal export is not valid JSON/);
+    expect(() => parseJournalExport({ ...broken, format: "durable.journal/9", entries: [] })).toThrow(
+      'unsupported format "durable.journal/9"',
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { fileURLToPath } from "node:url";
+import { determinismGuard, silentLogger, type Workflow, workflow } from "@durable/core";
+import { callerLocation } from "./caller-location.js";
+
+/** What sets one simulated process apart from another: its `Math.random` stream and its wall clock. */
+export interface ProcessIdentity {
+  /** Seeds the process's `Math.random`. */
+  seed: number;
+  /** Added to the real time that `Date.now()` and `new Date()` report inside the process. */
+  clockOffsetMs: number;
+}
+
+/** A call of a nondeterministic global inside a workflow body (outside any step). */
+export interface BodyCall {
+  api: "Date.now()" | "new Date()" | "Math.random()" | "setTimeout";
+  location: string;
+}
+
+interface ProcessState {
+  random: () => number;
+  offsetMs: number;
+}
+
+const processes = new AsyncLocalStorage<ProcessState>();
+const bodies = new AsyncLocalStorage<(call: BodyCall) => void>();
+const ownFile = fileURLToPath(import.meta.url);
+let installed = false;
+
+/**
+ * Runs `fn` as one simulated process: everything it starts (workers, steps, workflow bodies) sees a
+ * `Math.random` seeded by `identity.seed` and a wall clock shifted by `identity.clockOffsetMs`. Code outside
+ * is untouched, so other tests in the same file are not affected.
+ * @example
+ * await asProcess({ seed: 7, clockOffsetMs: 86_400_000 }, () => worker.start());
+ */
+export function asProcess<T>(identity: ProcessIdentity, fn: () => T): T {
+  install();
+  return processes.run({ random: mulberry32(identity.seed), offsetMs: identity.clockOffsetMs }, fn);
+}
+
+/**
+ * The workflow with its body watched: each `Date.now()`, `new Date()`, `Math.random()` or `setTimeout` the
+ * body itself makes (not its steps, not durable's own code) is reported with the user's source line.
+ * @example
+ * const watched = watchWorkflowBody(onboarding, (call) => calls.push(call));
+ */
+export function watchWorkflowBody<I, O>(
+  wf: Workflow<I, O>,
+  report: (call: BodyCall) => void,
+): Workflow<I, O> {
+  install();
+  return workflow(wf.options, (ctx, input) => bodies.run(report, () => wf.fn(ctx, input)));
+}
+
+/**
+ * Runs step code outside the body watch (steps may read the clock and roll dice).
+ * @example
+ * interceptStepAttempt: (info, next) => outsideBody(next)
+ */
+export function outsideBody<T>(fn: () => T): T {
+  return bodies.exit(fn);
+}
+
+function note(api: BodyCall["api"]): void {
+  const report = bodies.getStore();
+  if (!report) return;
+  const location = callerLocation(ownFile);
+  if (location !== undefined) report({ api, location });
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  // Core's guard patches the same globals once per process; installing it first puts these wrappers
+  // outside it, so its warnings still fire.
+  determinismGuard(silentLogger);
+  const PrevDate = globalThis.Date;
+  const prevNow = PrevDate.now;
+  const prevRandom = Math.random;
+  const prevSetTimeout = globalThis.setTimeout;
+  PrevDate.now = () => {
+    const now = prevNow.call(PrevDate);
+    note("Date.now()");
+    return now + (processes.getStore()?.offsetMs ?? 0);
+  };
+  Math.random = () => {
+    const value = prevRandom();
+    note("Math.random()");
+    return processes.getStore()?.random() ?? value;
+  };
+  globalThis.Date = new Proxy(PrevDate, {
+    construct(target, args, newTarget) {
+      const date = Reflect.construct(target, args, newTarget) as Date;
+      if (args.length === 0) {
+        note("new Date()");
+        const offset = processes.getStore()?.offsetMs ?? 0;
+        if (offset !== 0) date.setTime(date.getTime() + offset);
+      }
+      return date;
+    },
+  });
+  const watchedSetTimeout = function (this: unknown, ...args: Parameters<typeof setTimeout>) {
+    note("setTimeout");
+    return prevSetTimeout.apply(this, args);
+  };
+  Object.assign(watchedSetTimeout, prevSetTimeout);
+  globalThis.setTimeout = watchedSetTimeout as typeof setTimeout;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
