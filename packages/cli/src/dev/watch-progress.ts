@@ -19,7 +19,8 @@ export interface ProgressOptions {
 }
 
 interface Seen {
-  status: RunInfo["status"];
+  /** The status last printed; undefined until the first is. */
+  status: RunInfo["status"] | undefined;
   entries: Set<number>;
   done: boolean;
 }
@@ -68,11 +69,11 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       let state = seen.get(run.id);
       if (!state) {
         const finished = TERMINAL_STATUSES.includes(run.status);
-        state = { status: run.status, entries: new Set(), done: first && finished };
+        state = { status: first ? run.status : undefined, entries: new Set(), done: first && finished };
         seen.set(run.id, state);
         if (state.done) continue;
-        if (!first) line(run, run.createdAt, "started");
-        else line(run, new Date(), statusText(run));
+        if (first) line(run, new Date(), statusText(run));
+        else line(run, run.createdAt, "started");
       }
       if (state.done) continue;
       const journal = await client.journal(run.id);
