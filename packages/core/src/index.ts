@@ -17,10 +17,12 @@ export type { AnySchedule, CatchUp, Schedule, ScheduleOptions } from "./runtime/
 export { schedule, scheduledRunId } from "./runtime/schedule.js";
 export type { SkipTimeOptions } from "./runtime/skip-time.js";
 export { skipTime } from "./runtime/skip-time.js";
+export { inActivationSpan, TRACE_TAG, traceStepAttempt, traceTags } from "./runtime/tracing.js";
 export { uuidv7 } from "./runtime/uuidv7.js";
 export type { WorkerOptions } from "./runtime/worker.js";
 // Runtime
 export { Worker } from "./runtime/worker.js";
+export type { WorkerObserver } from "./runtime/worker-observer.js";
 export type { MemoryStoreOptions } from "./store/memory-store.js";
 // Storage
 export { lastFailureOrder, memoryStore } from "./store/memory-store.js";

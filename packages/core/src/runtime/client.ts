@@ -24,6 +24,7 @@ import { DEFAULT_PAYLOAD_LIMIT, decode, encode } from "../workflow/serialize.js"
 import { validateWith } from "../workflow/validate-with.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
+import { traceTags } from "./tracing.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /** A run as users see it: payloads decoded. */
@@ -172,7 +173,7 @@ export class Client {
       version: workflow.version,
       input: encoded,
       ...toNewRunFlow(flow),
-      ...(opts.tags ? { tags: opts.tags } : {}),
+      tags: { ...opts.tags, ...traceTags() },
       ...(opts.startAt ? { startAt: opts.startAt } : {}),
       ...(delayMs !== undefined ? { delayMs } : {}),
     });

@@ -11,6 +11,7 @@ import type {
 import type { Logger, StepContext } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
 import { queueLimits } from "../workflow/flow-control.js";
+import type { NewJournalEntry } from "../workflow/journal.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
 import { ReplayEngine } from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
@@ -21,6 +22,8 @@ import { defaultLogger } from "./logger.js";
 import type { AnySchedule } from "./schedule.js";
 import { Scheduler } from "./scheduler.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
+import { inActivationSpan, traceStepAttempt, traceTags } from "./tracing.js";
+import type { WorkerObserver } from "./worker-observer.js";
 
 /** Options of `new Worker()`. */
 export interface WorkerOptions {
@@ -55,6 +58,8 @@ export interface WorkerOptions {
   foreignAwait?: Duration;
   /** Wraps every live step attempt (tracing, counting, fault injection in tests). */
   interceptStepAttempt?: StepAttemptInterceptor;
+  /** Hears claims, activations, step attempts, appends and renewals (metrics). */
+  observer?: WorkerObserver;
   /** Schedules whose runs this worker starts at each tick. */
   schedules?: readonly AnySchedule[];
 }
@@ -231,6 +236,7 @@ export class Worker {
         maxRecoveries: this.options.maxRecoveries ?? 5,
         limits: this.limits,
       });
+      this.options.observer?.claimed?.(claimed.length);
       for (const run of claimed) this.execute(run);
       if (claimed.length === free) this.claimAgain = true;
     } while (this.claimAgain);
@@ -251,7 +257,7 @@ export class Worker {
       cancelReason: run.cancelReason,
       events: claimed.events,
       now: () => this.clock.now() + offset,
-      append: (entry, options) => this.store.appendJournal(lease, entry, options),
+      append: (entry, options) => this.append(lease, entry, options),
       setTimer: (at, fn) => this.clock.setTimer(at - offset, fn),
       startChild: (spec) => this.startChild(run.id, spec),
       cancelRun: async (id, reason) => {
@@ -269,9 +275,7 @@ export class Worker {
       foreignAwaitMs: parseDuration(this.options.foreignAwait ?? "5s", "foreignAwait"),
       ...(this.scope ? { scope: this.scope } : {}),
       ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
-      ...(this.options.interceptStepAttempt
-        ? { interceptStepAttempt: this.options.interceptStepAttempt }
-        : {}),
+      interceptStepAttempt: this.stepInterceptor,
     });
     const done = this.activate(engine, run, lease, log, offset).finally(() => {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
@@ -288,7 +292,9 @@ export class Worker {
     offset: number,
   ): Promise<void> {
     try {
-      const outcome = await engine.run();
+      const attributes = { runId: run.id, workflow: run.workflow, attempt: run.attempts };
+      const outcome = await inActivationSpan(attributes, run.tags, () => engine.run());
+      this.options.observer?.activationEnded?.(run.workflow, outcome.type);
       if (outcome.type === "released") {
         this.drained.push(lease);
         return;
@@ -312,6 +318,7 @@ export class Worker {
     this.store
       .renewLeases(this.id, leases, this.leaseMs)
       .then(({ lost, cancelled }) => {
+        this.options.observer?.leasesRenewed?.(leases.length - lost.length);
         for (const runId of lost) {
           this.logger.warn({ runId }, `lost the lease on run ${runId}; dropping it`);
           this.active.get(runId)?.engine.drain();
@@ -324,6 +331,40 @@ export class Worker {
       );
   }
 
+  private async append(
+    lease: Lease,
+    entry: NewJournalEntry,
+    options?: { consumeEvent?: string },
+  ): Promise<Date> {
+    const observer = this.options.observer;
+    if (!observer?.journalAppended) return this.store.appendJournal(lease, entry, options);
+    const started = performance.now();
+    const at = await this.store.appendJournal(lease, entry, options);
+    observer.journalAppended(performance.now() - started);
+    return at;
+  }
+
+  /** Tracing around the observer's timing around the user's interceptor around the step. */
+  private readonly stepInterceptor: StepAttemptInterceptor = (info, next) => {
+    const user = this.options.interceptStepAttempt;
+    const observer = this.options.observer;
+    const inner = user ? () => user(info, next) : next;
+    const observed = observer?.stepAttempt
+      ? async () => {
+          const started = performance.now();
+          let ok = false;
+          try {
+            const value = await inner();
+            ok = true;
+            return value;
+          } finally {
+            observer.stepAttempt?.(info.workflow, info.name, ok, performance.now() - started);
+          }
+        }
+      : inner;
+    return traceStepAttempt(info, observed);
+  };
+
   private async startChild(parentId: string, spec: ChildSpec): Promise<ChildState> {
     const { run } = await this.store.createRun({
       id: spec.id,
@@ -331,6 +372,7 @@ export class Worker {
       version: spec.workflow.version,
       input: spec.input,
       parentId,
+      tags: traceTags(),
       ...toNewRunFlow(spec.flow),
     });
     const state: ChildState = { status: run.status };
