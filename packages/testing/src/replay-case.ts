@@ -58,7 +58,10 @@ export function describeReplayCase<I>(
   lines.push("journal after the crash:", formatJournal(crashed.journal));
   lines.push("journal without the crash:", formatJournal(uninterrupted.journal));
   const warnings = crashed.logs.filter(
-    (r) => r.level === "warn" && !/simulated crash/.test(describeValue(r.fields)),
+    (r) =>
+      r.level === "warn" &&
+      !/simulated crash/.test(describeValue(r.fields)) &&
+      !runs.problems.some((p) => r.msg !== undefined && p.includes(r.msg)),
   );
   if (warnings.length > 0) lines.push("worker warnings:", ...warnings.slice(0, 5).map((r) => `  ${r.msg}`));
   return lines.join("\n");

@@ -101,7 +101,13 @@ export async function replayProperty<I, O>(
     });
   const cases: fc.Arbitrary<ReplayCase<I>> = fc.record({
     input: options.input,
-    crashAt: fc.uniqueArray(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: maxCrashes }),
+    // One crash, and maybe more: a list that shrinks to a single crash point.
+    crashAt: fc
+      .tuple(
+        fc.nat({ max: 10_000 }),
+        fc.array(fc.nat({ max: 10_000 }), { maxLength: Math.max(0, maxCrashes - 1) }),
+      )
+      .map(([first, more]) => [first, ...more]),
     failFirstAttempt:
       options.transientFailures === false
         ? fc.constant([])
@@ -128,7 +134,7 @@ export async function replayProperty<I, O>(
       processes: [c.original],
       recordWorld: true,
     });
-    const points = [...new Set(c.crashAt.map((at) => at % (reference.appends + 1)))].sort((a, b) => a - b);
+    const points = crashPoints(c.crashAt, reference.appends);
     const uninterrupted = await run({
       mode: { type: "stall", points },
       processes: [c.original],
@@ -224,6 +230,14 @@ function stepMocks(
     });
   }
   return mocks;
+}
+
+/**
+ * Crash points from raw draws: each becomes a number of journal appends in 0..total. Draw 0 means "after the
+ * last entry", so a failing case shrinks towards the crash that makes the resumed process replay everything.
+ */
+function crashPoints(draws: readonly number[], total: number): number[] {
+  return [...new Set(draws.map((d) => (d + total) % (total + 1)))].sort((a, b) => a - b);
 }
 
 function tally(
