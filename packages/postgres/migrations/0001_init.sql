@@ -38,9 +38,13 @@ CREATE TABLE {{schema}}.runs (
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
 
--- The claim: due pending/suspended runs by wake_at, and running runs whose lease expired.
-CREATE INDEX runs_due_idx ON {{schema}}.runs (wake_at) WHERE status IN ('pending', 'suspended');
+-- The claim walks due pending/suspended runs in claim order and stops after its limit, however long the
+-- backlog; running runs whose lease expired come from the lease index (few: only crashed workers' runs).
+CREATE INDEX runs_claim_idx ON {{schema}}.runs (priority DESC, wake_at, created_seq)
+  WHERE status IN ('pending', 'suspended');
 CREATE INDEX runs_lease_idx ON {{schema}}.runs (lease_expires_at) WHERE status = 'running';
+-- The earliest wake-up (nextWakeAt).
+CREATE INDEX runs_due_idx ON {{schema}}.runs (wake_at) WHERE status IN ('pending', 'suspended');
 -- Listing, newest first, optionally by status or workflow.
 CREATE INDEX runs_created_idx ON {{schema}}.runs (created_at DESC, created_seq DESC);
 CREATE INDEX runs_status_created_idx ON {{schema}}.runs (status, created_at DESC);

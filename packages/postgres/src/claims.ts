@@ -15,21 +15,31 @@ type ClaimRow = RunRow & {
  * pending and suspended runs whose `wake_at` passed, and running runs whose lease expired (a crash: counted
  * in `recoveries`, and parked as `blocked` with code `crash_loop` past `maxRecoveries`). Higher priority
  * first, then the earliest due. The same statement returns each claimed run's journal and unconsumed events.
+ * Each kind of candidate is read by its own index in claim order, so a long backlog costs nothing extra; a
+ * candidate locked but beyond the limit is simply not updated (its lock ends with the statement).
  */
 export async function claimRuns(ctx: SqlContext, request: ClaimRequest): Promise<ClaimedRun[]> {
   if (request.limit <= 0 || request.workflows.length === 0) return [];
+  const workflows = [...request.workflows];
   const { rows } = await sql<ClaimRow>`
-    WITH due AS (
-      SELECT id, status AS was, priority, created_seq,
-        CASE WHEN status = 'running' THEN lease_expires_at ELSE wake_at END AS due_at,
-        coalesce(status = 'running' AND recoveries + 1 > ${request.maxRecoveries ?? null}::int, false) AS park
-      FROM ${ctx.runs}
-      WHERE workflow = ANY(${[...request.workflows]}::text[])
-        AND ((status IN ('pending', 'suspended') AND wake_at <= now())
-          OR (status = 'running' AND lease_expires_at <= now()))
-      ORDER BY priority DESC, CASE WHEN status = 'running' THEN lease_expires_at ELSE wake_at END, created_seq
+    WITH ready AS (
+      SELECT id, status, priority, wake_at AS due_at, created_seq, recoveries FROM ${ctx.runs}
+      WHERE status IN ('pending', 'suspended') AND wake_at <= now() AND workflow = ANY(${workflows}::text[])
+      ORDER BY priority DESC, wake_at, created_seq
       LIMIT ${request.limit}::int
       FOR UPDATE SKIP LOCKED
+    ), expired AS (
+      SELECT id, status, priority, lease_expires_at AS due_at, created_seq, recoveries FROM ${ctx.runs}
+      WHERE status = 'running' AND lease_expires_at <= now() AND workflow = ANY(${workflows}::text[])
+      ORDER BY priority DESC, lease_expires_at, created_seq
+      LIMIT ${request.limit}::int
+      FOR UPDATE SKIP LOCKED
+    ), due AS (
+      SELECT id, status AS was, priority, due_at, created_seq,
+        coalesce(status = 'running' AND recoveries + 1 > ${request.maxRecoveries ?? null}::int, false) AS park
+      FROM (SELECT * FROM ready UNION ALL SELECT * FROM expired) candidates
+      ORDER BY priority DESC, due_at, created_seq
+      LIMIT ${request.limit}::int
     ), claimed AS (
       UPDATE ${ctx.runs} r SET
         status = CASE WHEN due.park THEN 'blocked' ELSE 'running' END,
