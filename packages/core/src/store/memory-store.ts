@@ -499,6 +499,13 @@ class MemoryStore implements Store {
     return earliest === undefined ? undefined : new Date(earliest);
   }
 
+  async dueStats(workflows: readonly string[]): Promise<{ count: number; oldestDueAt?: Date }> {
+    const now = this.clock.now();
+    const due = [...this.runs.values()].filter((r) => workflows.includes(r.workflow) && this.isDue(r, now));
+    const oldest = Math.min(...due.map((r) => this.dueTime(r)));
+    return due.length === 0 ? { count: 0 } : { count: due.length, oldestDueAt: new Date(oldest) };
+  }
+
   subscribe(listener: (notification: StoreNotification) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

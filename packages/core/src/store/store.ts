@@ -234,6 +234,11 @@ export interface Store {
     fn: (trx: unknown) => Promise<T>,
     entry: (value: T) => NewJournalEntry,
   ): Promise<{ value: T; completedAt: Date }>;
+  /**
+   * Optional (metrics): how many runs of these workflows are due and not yet claimed, and since when
+   * the oldest of them has been due.
+   */
+  dueStats?(workflows: readonly string[]): Promise<{ count: number; oldestDueAt?: Date }>;
   /** The store's current time. */
   now(): Promise<Date>;
   /** Listens for announcements; returns the function that stops listening. */
