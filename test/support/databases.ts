@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/** The server the process tests use (CI: postgres://postgres@127.0.0.1:5432/test). */
+export const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A throwaway database on SERVER_URL's server, created for one test file. */
+export interface ProcessDatabase {
+  readonly name: string;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+async function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates `durable_proc_<random>`; `drop()` removes it and ends whatever is still connected to it.
+ * @example
+ * const database = await createProcessDatabase();
+ * afterAll(() => database.drop());
+ */
+export async function createProcessDatabase(prefix = "durable_proc"): Promise<ProcessDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await onServer((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await onServer((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Store } from "@durable/core";
+
+/** What a worker process reports on stdout, one JSON line each. */
+export type WorkerReport =
+  | { event: "ready"; pid: number; workerId: string }
+  | { event: "claimed"; pid: number; runs: string[] }
+  | {
+      event: "refused";
+      pid: number;
+      call: "appendJournal" | "finishRun";
+      runId: string;
+      seq?: number;
+      error: string;
+      code?: string;
+    }
+  | { event: "stopped"; pid: number };
+
+/** Writes one report line to stdout. */
+export function report(line: WorkerReport): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/**
+ * Wraps a store so the worker process reports what the tests check from outside: which runs it claimed,
+ * and every journal write or finish the store refused (a lost lease, a duplicate seq, a lost connection).
+ * @example
+ * const store = reportingStore(postgresStore({ connectionString }));
+ */
+export function reportingStore(store: Store): Store {
+  const pid = process.pid;
+  const wrapped: Partial<Store> = {
+    claimRuns: async (request) => {
+      const claimed = await store.claimRuns(request);
+      if (claimed.length > 0) report({ event: "claimed", pid, runs: claimed.map((c) => c.run.id) });
+      return claimed;
+    },
+    appendJournal: (lease, entry, options) =>
+      store.appendJournal(lease, entry, options).catch((error: unknown) => {
+        report({
+          event: "refused",
+          pid,
+          call: "appendJournal",
+          runId: lease.runId,
+          seq: entry.seq,
+          ...describe(error),
+        });
+        throw error;
+      }),
+    finishRun: (lease, outcome) =>
+      store.finishRun(lease, outcome).catch((error: unknown) => {
+        report({ event: "refused", pid, call: "finishRun", runId: lease.runId, ...describe(error) });
+        throw error;
+      }),
+  };
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && key in wrapped) return wrapped[key as keyof Store];
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+function describe(error: unknown): { error: string; code?: string } {
+  const name = error instanceof Error ? error.name : "unknown";
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  return { error: `${name}: ${message}`, ...(typeof code === "string" ? { code } : {}) };
+}
