@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 const coreDir = dirname(createRequire(import.meta.url).resolve("@durable/core"));
 
 /**
- * The user's source line that made the current call, skipping `ownFile` (the wrapper asking), Node's
- * internals and libraries; `undefined` when the call came from durable's own code.
+ * The user's source line that made the current call, skipping `ownFile` (the wrapper asking), core's
+ * determinism guard, Node's internals and libraries; `undefined` when the call came from durable's own code.
  * @example
  * const where = callerLocation(fileURLToPath(import.meta.url)); // "file:///app/src/order.ts:14:22"
  */
@@ -16,7 +16,8 @@ export function callerLocation(ownFile: string): string | undefined {
   for (const raw of frames) {
     const frame = raw.trim();
     if (frame.includes(ownFile) || frame.includes(fileURLToPath(import.meta.url))) continue;
-    if (frame.includes("node:") || frame.includes("/node_modules/")) continue;
+    if (frame.includes("node:") || frame.includes("/node_modules/") || frame.includes("determinism-guard"))
+      continue;
     if (frame.includes(coreDir)) return undefined;
     return frame.replace(/^at\s+/, "");
   }

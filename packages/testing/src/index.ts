@@ -1,5 +1,8 @@
 // The test env: a worker on a virtual clock
 
+export type { DeterminismOptions, DeterminismReport, NondeterministicCall } from "./assert-deterministic.js";
+// Determinism of a workflow body
+export { assertDeterministic, checkDeterminism, formatDeterminismReport } from "./assert-deterministic.js";
 export type { LogLevel, LogRecord } from "./capture-logger.js";
 export { captureLogger } from "./capture-logger.js";
 export { formatJournal } from "./format-journal.js";
@@ -9,7 +12,6 @@ export type { JournalReplayReport, ReplayDiffRow, ReplayRowStatus } from "./repl
 export { formatReplayDiff } from "./replay-diff.js";
 export { checkJournal, replayJournal } from "./replay-journal.js";
 export type { ReplayPropertyOptions, ReplayPropertyStats, StepDouble } from "./replay-property.js";
-
 // Property-based replay tests
 export { ReplayPropertyError, replayProperty } from "./replay-property.js";
 export type { TestEnv, TestEnvOptions, TestEnvSchedules, TestRunHandle } from "./test-env.js";

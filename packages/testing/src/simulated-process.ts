@@ -9,6 +9,8 @@ export interface ProcessIdentity {
   seed: number;
   /** Added to the real time that `Date.now()` and `new Date()` report inside the process. */
   clockOffsetMs: number;
+  /** Reports `1 - x` for each draw `x`, so that any threshold on `Math.random()` tips the other way. */
+  mirrorRandom?: boolean;
 }
 
 /** A call of a nondeterministic global inside a workflow body (outside any step). */
@@ -27,6 +29,10 @@ const bodies = new AsyncLocalStorage<(call: BodyCall) => void>();
 const ownFile = fileURLToPath(import.meta.url);
 let installed = false;
 
+// Installed when the package is loaded, before any worker installs core's determinism guard: the guard
+// then wraps these globals from outside and still sees the user's line as its caller.
+install();
+
 /**
  * Runs `fn` as one simulated process: everything it starts (workers, steps, workflow bodies) sees a
  * `Math.random` seeded by `identity.seed` and a wall clock shifted by `identity.clockOffsetMs`. Code outside
@@ -36,7 +42,9 @@ let installed = false;
  */
 export function asProcess<T>(identity: ProcessIdentity, fn: () => T): T {
   install();
-  return processes.run({ random: mulberry32(identity.seed), offsetMs: identity.clockOffsetMs }, fn);
+  const draw = mulberry32(identity.seed);
+  const random = identity.mirrorRandom ? () => (1 - draw()) % 1 : draw;
+  return processes.run({ random, offsetMs: identity.clockOffsetMs }, fn);
 }
 
 /**
@@ -72,9 +80,6 @@ function note(api: BodyCall["api"]): void {
 function install(): void {
   if (installed) return;
   installed = true;
-  // Core's guard patches the same globals once per process; installing it first puts these wrappers
-  // outside it, so its warnings still fire.
-  determinismGuard(silentLogger);
   const PrevDate = globalThis.Date;
   const prevNow = PrevDate.now;
   const prevRandom = Math.random;

@@ -148,7 +148,8 @@ describe("createTestEnv", () => {
     });
     const env = createTestEnv({ workflows: [sloppy] });
     await env.run(sloppy, undefined);
-    expect(env.logs.some((r) => r.level === "warn" && r.fields.api === "Math.random()")).toBe(true);
+    const warning = env.logs.find((r) => r.level === "warn" && r.fields.api === "Math.random()");
+    expect(warning?.fields.location).toEqual(expect.stringContaining("test-env.test.ts"));
     await env.close();
   });
 });
