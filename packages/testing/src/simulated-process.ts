@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath } from "node:url";
-import { determinismGuard, silentLogger, type Workflow, workflow } from "@durable/core";
+import { type Workflow, workflow } from "@durable/core";
 import { callerLocation } from "./caller-location.js";
 
 /** What sets one simulated process apart from another: its `Math.random` stream and its wall clock. */
