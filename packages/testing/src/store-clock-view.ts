@@ -24,7 +24,7 @@ export function storeClockView(store: Store, clock: TestClock, ownTime: boolean)
         const ahead = at.getTime() - (await target.now()).getTime();
         if (ahead > REAL_WAIT_LIMIT_MS) {
           throw new Error(
-            `a run is due ${formatDuration(ahead)} from now by the ${target.kind} store's own clock, and a store that keeps its own time cannot be fast-forwarded; use the default memory store (on env.clock) for tests that sleep`,
+            `a run is due ${formatDuration(Math.ceil(ahead / 1000) * 1000)} from now by the ${target.kind} store's own clock, and a store that keeps its own time cannot be fast-forwarded; use the default memory store (on env.clock) for tests that sleep`,
           );
         }
         if (ahead > 0) await new Promise((resolve) => realSetTimeout(resolve, Math.min(ahead, 20)));
