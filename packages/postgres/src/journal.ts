@@ -8,13 +8,14 @@ const UNIQUE_VIOLATION = "23505";
 /**
  * The lease check every write of a run's journal runs first. `FOR KEY SHARE` makes a concurrent claim
  * (which locks `FOR UPDATE ... SKIP LOCKED`) either skip the run or commit first, in which case this check
- * re-reads the row, sees the new epoch and fails: a worker that lost its lease cannot write.
+ * re-reads the row, sees the new epoch and fails: a worker that lost its lease cannot write. Times are the
+ * statement's, not the transaction's, so inside `store.transaction` the entry records when it was written.
  */
 export function leaseHeld(ctx: SqlContext, lease: Lease) {
   return sql`
     SELECT 1 FROM ${ctx.runs}
     WHERE id = ${lease.runId}::text AND lease_epoch = ${lease.epoch}::int AND lease_owner = ${lease.owner}::text
-      AND status = 'running' AND lease_expires_at > now()
+      AND status = 'running' AND lease_expires_at > statement_timestamp()
     FOR KEY SHARE`;
 }
 
@@ -45,7 +46,7 @@ export async function appendJournal(
           (run_id, seq, kind, name, outcome, result, error, delivery_order, attempts, started_at, completed_at)
         SELECT ${lease.runId}::text, ${entry.seq}::int, ${entry.kind}::text, ${entry.name}::text,
           ${entry.outcome}::text, ${result}::json, ${error}::jsonb, ${entry.order}::int, ${entry.attempts}::int,
-          ${entry.startedAt}::timestamptz, now()
+          ${entry.startedAt}::timestamptz, statement_timestamp()
         WHERE EXISTS (SELECT 1 FROM held) AND (${eventId}::bigint IS NULL OR EXISTS (SELECT 1 FROM consumed))
         RETURNING completed_at
       )
