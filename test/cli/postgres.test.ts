@@ -90,4 +90,21 @@ describe.runIf(SERVER)("durable on Postgres", () => {
     );
     expect(leases).toEqual([]);
   });
+
+  it("releases the lease of a step that outlasts --grace, so another worker can take the run at once", async () => {
+    const impatient = await startWorker(project, "--grace", "1s");
+    try {
+      const id = (await cli(project, "start", "slow-step", "--input", '{"ms":120000}')).stdout.trim();
+      await runReaches(project, id, ["running"]);
+      impatient.child.kill("SIGINT");
+      expect((await impatient.done).code).toBe(0);
+      const rows = await sql<{ status: string; lease_owner: string | null }>(
+        database.url,
+        `SELECT status, lease_owner FROM durable_cli.runs WHERE id = '${id}'`,
+      );
+      expect(rows).toEqual([{ status: "pending", lease_owner: null }]);
+    } finally {
+      if (impatient.output().code === null) impatient.child.kill("SIGKILL");
+    }
+  });
 });
