@@ -444,7 +444,7 @@ class MemoryStore implements Store {
       };
       run.finishedAt = new Date(now);
       delete run.wakeAt;
-      this.notify({ type: "finished", runId: id });
+      this.finished(run);
       return { run: clone(run), changed: true };
     }
     run.cancelReason ??= reason;
