@@ -37,10 +37,9 @@ describe("createTestEnv", () => {
     await env.close();
   });
 
-  it("returns a handle from env.start at once and lets the test move the clock itself", async () => {
+  it("returns a handle from env.start once the run waits, and lets the test move the clock itself", async () => {
     const env = createTestEnv({ workflows: [quarterly] });
     const run = await env.start(quarterly, "acme");
-    await env.idle();
     expect((await run.get())?.status).toBe("suspended");
     env.clock.advance("90d");
     await env.idle();

@@ -58,7 +58,7 @@ export interface TestEnv {
   readonly logs: readonly LogRecord[];
   /** Starts a run and drives it to its end, skipping time while every run waits on a timer. */
   run<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<O>;
-  /** Starts a run and returns its handle at once. */
+  /** Starts a run and returns its handle once the run waits (for time, an event...), without moving the clock. */
   start<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<TestRunHandle<O>>;
   /** A handle on a run started some other way (a schedule, a child, `env.client`). */
   handle<O = unknown>(runId: string): TestRunHandle<O>;
@@ -137,6 +137,19 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
     return (await client.get(id)) as RunInfo<O>;
   }
 
+  async function idle(): Promise<void> {
+    await ensureStarted();
+    for (let checks = 0, calm = 0; calm < 3; checks++) {
+      await tick();
+      const next = await store.nextWakeAt(names);
+      const due = next !== undefined && next.getTime() <= (await store.now()).getTime();
+      if (!worker.isQuiescent() || due) {
+        calm = 0;
+        if (due && checks > 50) worker.poke();
+      } else calm++;
+    }
+  }
+
   const handle = <O>(id: string): TestRunHandle<O> => ({
     id,
     get: () => client.handle<O>(id).get(),
@@ -155,6 +168,9 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
     }
     await ensureStarted();
     const run = await client.start(workflow, input, startOptions);
+    // Let the worker take the run as far as it goes without time passing, so that a test moving the
+    // clock next moves it from the run's start.
+    await idle();
     return handle<O>(run.id);
   };
 
@@ -182,18 +198,7 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
       mocks.set(name, fn);
     },
     journal: (runId) => client.journal(runId),
-    async idle() {
-      await ensureStarted();
-      for (let checks = 0, calm = 0; calm < 3; checks++) {
-        await tick();
-        const next = await store.nextWakeAt(names);
-        const due = next !== undefined && next.getTime() <= (await store.now()).getTime();
-        if (!worker.isQuiescent() || due) {
-          calm = 0;
-          if (due && checks > 50) worker.poke();
-        } else calm++;
-      }
-    },
+    idle,
     async close() {
       await worker.stop({ graceMs: 1_000 });
       if (ownStore) await store.close();
