@@ -80,7 +80,7 @@ export async function startWorkerHost(session: Session, flags: WorkerFlags): Pro
       // The embedded database has no LISTEN across its socket: poll it more often.
       pollMs: settings.pollMs ?? (db.port === undefined ? 1_000 : 250),
       ...(settings.leaseMs !== undefined ? { leaseMs: settings.leaseMs } : {}),
-      ...(schedules.length > 0 ? ({ schedules } as object) : {}),
+      ...(schedules.length > 0 ? { schedules } : {}),
     };
     const worker = new Worker(options);
     await worker.start();

@@ -31,6 +31,13 @@ export const configSchema = z.strictObject({
       pollMs: z.number().int().min(10).optional(),
     })
     .optional(),
-  schedules: z.array(z.unknown()).optional(),
+  schedules: z
+    .array(
+      z.custom<object>(
+        (v) => typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "schedule",
+        "expected a schedule({ name, cron, workflow, input }) from @durable/core",
+      ),
+    )
+    .optional(),
   dev: z.strictObject({ runs: z.array(devRun).optional() }).optional(),
 });

@@ -1,4 +1,4 @@
-import type { Duration } from "@durable/core";
+import type { AnySchedule, Duration } from "@durable/core";
 
 /** A run `durable dev` starts when it comes up, so there is something to watch. */
 export interface DevRun {
@@ -34,7 +34,7 @@ export interface DurableConfig {
   dataDir?: string;
   worker?: WorkerConfig;
   /** Schedules (`schedule({...})` from `@durable/core`) registered with every worker. */
-  schedules?: readonly unknown[];
+  schedules?: readonly AnySchedule[];
   /** What `durable dev` does besides running a worker. */
   dev?: { runs?: DevRun[] };
 }
