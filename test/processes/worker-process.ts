@@ -18,6 +18,7 @@ const store = reportingStore(
     poolSize: options.poolSize ?? 10,
     logger,
   }),
+  options.renewDelayMs !== undefined ? { renewDelayMs: options.renewDelayMs } : {},
 );
 const worker = new Worker({
   store,

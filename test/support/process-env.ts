@@ -12,7 +12,11 @@ export interface ProcessEnv {
   /** One connection of the test itself (kept out of `pg_terminate_backend`). */
   readonly admin: pg.Client;
   /** Starts `count` runs of the process workflow at once; resolves to their ids. */
-  startRuns(count: number, input: ProcessRunInput, prefix?: string): Promise<string[]>;
+  startRuns(
+    count: number,
+    input: ProcessRunInput | ((index: number) => ProcessRunInput),
+    prefix?: string,
+  ): Promise<string[]>;
   /** Runs by status. */
   statusCounts(): Promise<Record<string, number>>;
   /** Waits until `count` runs are completed; fails early when one fails or is blocked. */
@@ -59,7 +63,10 @@ export async function createProcessEnv(): Promise<ProcessEnv> {
     async startRuns(count, input, prefix = "run") {
       const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
       for (let i = 0; i < ids.length; i += 50) {
-        await Promise.all(ids.slice(i, i + 50).map((id) => client.start(wf, input, { id })));
+        const batch = ids
+          .slice(i, i + 50)
+          .map((id, j) => client.start(wf, typeof input === "function" ? input(i + j) : input, { id }));
+        await Promise.all(batch);
       }
       return ids;
     },

@@ -3,7 +3,7 @@ import type { Store } from "@durable/core";
 /** What a worker process reports on stdout, one JSON line each. */
 export type WorkerReport =
   | { event: "ready"; pid: number; workerId: string }
-  | { event: "claimed"; pid: number; runs: string[] }
+  | { event: "claimed"; pid: number; runs: string[]; epochs: number[]; at: number }
   | {
       event: "refused";
       pid: number;
@@ -13,6 +13,7 @@ export type WorkerReport =
       error: string;
       code?: string;
     }
+  | { event: "lost"; pid: number; runs: string[]; epochs: number[]; sentAt: number; at: number }
   | { event: "stopped"; pid: number };
 
 /** Writes one report line to stdout. */
@@ -25,14 +26,32 @@ export function report(line: WorkerReport): void {
  * and every journal write or finish the store refused (a lost lease, a duplicate seq, a lost connection).
  * @example
  * const store = reportingStore(postgresStore({ connectionString }));
+ * // `renewDelayMs` holds each lease renewal back before it is sent: a heartbeat statement slowed by load.
  */
-export function reportingStore(store: Store): Store {
+export function reportingStore(store: Store, options: { renewDelayMs?: number } = {}): Store {
   const pid = process.pid;
   const wrapped: Partial<Store> = {
     claimRuns: async (request) => {
       const claimed = await store.claimRuns(request);
-      if (claimed.length > 0) report({ event: "claimed", pid, runs: claimed.map((c) => c.run.id) });
+      if (claimed.length > 0)
+        report({
+          event: "claimed",
+          pid,
+          runs: claimed.map((c) => c.run.id),
+          epochs: claimed.map((c) => c.lease.epoch),
+          at: Date.now(),
+        });
       return claimed;
+    },
+    renewLeases: async (owner, leases, leaseMs) => {
+      const sentAt = Date.now();
+      if (options.renewDelayMs) await new Promise((resolve) => setTimeout(resolve, options.renewDelayMs));
+      const renewal = await store.renewLeases(owner, leases, leaseMs);
+      if (renewal.lost.length > 0) {
+        const epochs = renewal.lost.map((id) => leases.find((l) => l.runId === id)?.epoch ?? -1);
+        report({ event: "lost", pid, runs: renewal.lost, epochs, sentAt, at: Date.now() });
+      }
+      return renewal;
     },
     appendJournal: (lease, entry, options) =>
       store.appendJournal(lease, entry, options).catch((error: unknown) => {

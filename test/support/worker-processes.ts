@@ -11,6 +11,8 @@ export interface WorkerProcessOptions {
   heartbeatMs?: number;
   pollMs?: number;
   poolSize?: number;
+  /** Holds every lease renewal back this long before it is sent (a heartbeat slowed by load). */
+  renewDelayMs?: number;
 }
 
 const SCRIPT = fileURLToPath(new URL("../processes/worker-process.ts", import.meta.url));

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executionCounts } from "../support/execution-checks.js";
+import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
+
+const RUNS = 10;
+
+// Bug in packages/core (Worker.heartbeat): a renewal reports "lost" for a lease whose activation has just
+// ended normally (the run suspended between the heartbeat's snapshot and the statement). The worker then
+// drains and forgets `active.get(runId)` without comparing epochs — by then that is the NEW activation of
+// the same run, which this worker re-claimed when the short sleep ended. Nobody renews that lease; the run
+// waits for it to expire and is claimed again as a crash recovery (recoveries + 1, its step re-executed).
+describe("a slow lease renewal racing a run that suspends and is claimed again", () => {
+  let env: ProcessEnv;
+  let workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    env = await createProcessEnv();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    await env?.close();
+  });
+
+  it("leaves the worker's new activation alone: no recovery, no step executed twice", async () => {
+    workers = await startWorkers(1, {
+      databaseUrl: env.database.url,
+      leaseMs: 1_500,
+      heartbeatMs: 200,
+      pollMs: 200,
+      renewDelayMs: 190,
+    });
+    // The first step's length varies by run so that the heartbeat lands at every phase of its end.
+    await env.startRuns(RUNS, (i) => ({ stepMs: [300 + 20 * i, 2_500], sleepAfter: 1, sleep: "50ms" }));
+    await env.waitForCompleted(RUNS, 60_000);
+
+    const counts = await executionCounts(env.admin);
+    const { rows } = await env.admin.query<{ recovered: number }>(
+      "SELECT count(*)::int AS recovered FROM durable.runs WHERE recoveries > 0",
+    );
+    const lost = workers[0]?.reportsOf("lost").flatMap((r) => r.runs) ?? [];
+    console.log(
+      `slow renewal: runs=${counts.runs} completed=${counts.completed} steps=${counts.steps} executions=${counts.executions} duplicates=${counts.duplicates} overlaps=${counts.overlaps} recoveredRuns=${rows[0]?.recovered} lostReports=${lost.length}`,
+    );
+
+    expect(counts).toMatchObject({ completed: RUNS, steps: RUNS * 2, unproven: 0 });
+    expect(rows[0]?.recovered).toBe(0);
+    expect(counts.duplicates).toBe(0);
+    expect(await workers[0]?.stop()).toBe(0);
+  });
+});
