@@ -14,5 +14,6 @@ export { checkJournal, replayJournal } from "./replay-journal.js";
 export type { ReplayPropertyOptions, ReplayPropertyStats, StepDouble } from "./replay-property.js";
 // Property-based replay tests
 export { ReplayPropertyError, replayProperty } from "./replay-property.js";
-export type { TestEnv, TestEnvOptions, TestEnvSchedules, TestRunHandle } from "./test-env.js";
+export type { SimulatedEvent } from "./simulate-run.js";
+export type { TestEnv, TestEnvOptions, TestRunHandle } from "./test-env.js";
 export { createTestEnv } from "./test-env.js";

@@ -69,6 +69,13 @@ export async function replayOffline(options: OfflineReplayOptions): Promise<Offl
     // Offline, a body awaiting something outside ctx is reported at once rather than waited for.
     foreignAwaitMs: 50,
     logger: silentLogger,
+    // A child past the journal is reported, not started: the parent then waits on it.
+    startChild: async (spec) => {
+      const open = (issuedCommands(engine) ?? []).filter((c) => !c.settled && c.kind === "child");
+      const seq = open.find((c) => !live.has(c.seq))?.seq ?? -1;
+      note({ seq, kind: "child", name: spec.workflow.name });
+      return { status: "running" };
+    },
     interceptStepAttempt: async (info) => {
       note({ seq: info.seq, kind: info.kind, name: info.name });
       return undefined;

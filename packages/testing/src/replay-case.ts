@@ -1,6 +1,6 @@
 import { describeCommand } from "@durable/core";
 import { describeValue, formatJournal } from "./format-journal.js";
-import { CRASH_LEASE_MS, type Simulation } from "./simulate-run.js";
+import { CRASH_LEASE_MS, type SimulatedEvent, type Simulation } from "./simulate-run.js";
 import type { ProcessIdentity } from "./simulated-process.js";
 
 /** One generated case of `replayProperty`. */
@@ -15,6 +15,8 @@ export interface ReplayCase<I> {
   resumed: ProcessIdentity[];
   /** Values drawn for steps doubled by an arbitrary. */
   stepValues: Record<string, unknown[]>;
+  /** Events sent, one at each pause of the run. */
+  events: readonly SimulatedEvent[];
 }
 
 /**
@@ -54,6 +56,10 @@ export function describeReplayCase<I>(
     );
   }
   if (Object.keys(c.stepValues).length > 0) lines.push(`step values: ${describeValue(c.stepValues)}`);
+  if (c.events.length > 0) {
+    const sent = c.events.map((e) => `${e.name} ${describeValue(e.payload)}`).join(", then ");
+    lines.push(`events, one at each pause of the run: ${sent}`);
+  }
   lines.push("problems:", ...runs.problems.map((p) => `  - ${p}`));
   lines.push("journal after the crash:", formatJournal(crashed.journal));
   lines.push("journal without the crash:", formatJournal(uninterrupted.journal));

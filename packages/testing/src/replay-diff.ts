@@ -28,7 +28,7 @@ export interface JournalReplayReport {
   /** Where the code first departs from the journal, and core's explanation. */
   mismatch?: { seq: number; recorded?: CommandDescription; issued?: CommandDescription; message: string };
   /** How the replay ended after the recorded entries. */
-  ended: "completed" | "failed" | "cancelled" | "waiting" | "running-live" | "blocked";
+  ended: "completed" | "failed" | "cancelled" | "continued" | "waiting" | "running-live" | "blocked";
   /** What the code waits for, or starts, past the journal. */
   next: CommandDescription[];
   /** Remarks that do not fail the replay (an output that differs from the recorded one). */
@@ -112,6 +112,8 @@ function describeEnd(report: JournalReplayReport): string {
     case "failed":
     case "cancelled":
       return `every recorded entry replayed; the run ${report.ended} as before`;
+    case "continued":
+      return "every recorded entry replayed; the run continued as new as before";
     case "waiting":
       return `every recorded entry replayed; the run then waits${next ? ` on ${next}` : ""}`;
     case "running-live":

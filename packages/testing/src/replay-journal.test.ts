@@ -98,6 +98,29 @@ describe("replayJournal", () => {
     expect(report.notes[0]).toMatch(/^the recorded output was \{"active":false\}/);
   });
 
+  it("replays a parent's journal with its child's result, and reports a child past the journal without starting it", async () => {
+    const invoice = workflow({ name: "invoice" }, async (ctx, cents: number) =>
+      ctx.call("bill", () => `billed ${cents}`),
+    );
+    const checkout = workflow({ name: "checkout" }, async (ctx, cents: number) => {
+      const bill = await ctx.child(invoice, cents);
+      await ctx.sleep("1d");
+      return bill;
+    });
+    const env = createTestEnv({ workflows: [checkout, invoice] });
+    const run = await env.start(checkout, 300);
+    const whileSleeping = await env.client.exportJournal(run.id);
+    expect(await run.result()).toBe("billed 300");
+    expect((await replayJournal(checkout, await env.client.exportJournal(run.id))).ok).toBe(true);
+    const report = await checkJournal(checkout, { ...whileSleeping, entries: [] });
+    expect(report).toMatchObject({
+      ok: true,
+      ended: "waiting",
+      next: [{ seq: 0, kind: "child", name: "invoice" }],
+    });
+    await env.close();
+  });
+
   it("refuses the journal of another workflow", async () => {
     const other = workflow({ name: "offboarding" }, async () => null);
     await expect(replayJournal(other, await exportRun({ userId: "u6" }))).rejects.toThrow(ValidationError);

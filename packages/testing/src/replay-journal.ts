@@ -118,6 +118,7 @@ function endedAs(type: string): JournalReplayReport["ended"] {
     case "completed":
     case "failed":
     case "cancelled":
+    case "continued":
     case "blocked":
       return type;
     case "live":

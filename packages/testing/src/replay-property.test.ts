@@ -1,6 +1,7 @@
 import { workflow } from "@durable/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ReplayPropertyError, replayProperty } from "./index.js";
 
 // One shape of workflow, four bodies: the correct one and three with a planted replay bug.
@@ -93,6 +94,55 @@ describe("replayProperty", () => {
     );
     expect(error.message).not.toContain("process 3");
     expect(error.message).not.toContain("worker warnings");
+  });
+
+  it("explores the orders in which events arrive", async () => {
+    const outcomes = new Set<string>();
+    const expense = workflow(
+      {
+        name: "expense",
+        events: { approved: z.object({ by: z.string() }), rejected: z.object({ why: z.string() }) },
+      },
+      async (ctx, cents: number) => {
+        await ctx.call("submit", () => cents);
+        const verdict = await Promise.race([
+          ctx.waitForEvent("approved").then((a) => `approved by ${a?.by}`),
+          ctx.waitForEvent("rejected").then((r) => `rejected: ${r?.why}`),
+        ]);
+        outcomes.add(verdict);
+        await ctx.sleep("1d");
+        if (verdict.startsWith("approved")) await ctx.call("pay", () => cents);
+        return verdict;
+      },
+    );
+    const events = fc.shuffledSubarray(
+      [
+        { name: "approved", payload: { by: "ann" } },
+        { name: "rejected", payload: { why: "late" } },
+      ],
+      { minLength: 1 },
+    );
+    const stats = await replayProperty(expense, { input: fc.nat({ max: 10_000 }), events });
+    expect(stats.crashes).toBeGreaterThan(0);
+    expect(outcomes).toEqual(new Set(["approved by ann", "rejected: late"]));
+  });
+
+  it("crashes runs that start children, counting appends of parent and child alike", async () => {
+    const invoice = workflow({ name: "invoice" }, async (ctx, cents: number) => {
+      await ctx.sleep("1h");
+      return ctx.call("bill", () => `billed ${cents}`);
+    });
+    const checkout = workflow({ name: "checkout" }, async (ctx, cents: number) => {
+      const reserved = await ctx.call("reserve", () => cents > 0);
+      const bill = await ctx.child(invoice, cents);
+      return { reserved, bill };
+    });
+    const stats = await replayProperty(checkout, {
+      input: fc.nat({ max: 500 }),
+      workflows: [invoice],
+      runs: 30,
+    });
+    expect(stats.crashes).toBeGreaterThan(0);
   });
 
   it("draws step results from arbitraries given as step doubles", async () => {

@@ -2,7 +2,7 @@ import type { StepContext, Workflow } from "@durable/core";
 import fc from "fast-check";
 import { describeReplayCase, type ReplayCase } from "./replay-case.js";
 import { abnormalEnd, compareRuns, countProblems, sameButForTime } from "./replay-checks.js";
-import { type Simulation, type SimulationOptions, simulate } from "./simulate-run.js";
+import { type SimulatedEvent, type Simulation, type SimulationOptions, simulate } from "./simulate-run.js";
 import { StepWorld } from "./step-world.js";
 
 /** A test double for a step: a function run instead of it, or an arbitrary its results are drawn from. */
@@ -23,6 +23,11 @@ export interface ReplayPropertyOptions<I> {
   maxCrashes?: number;
   /** Make the first attempt of some steps fail transiently (default true). */
   transientFailures?: boolean;
+  /**
+   * Events to send, in the order drawn: one each time the run pauses (suspended, nothing due), so that
+   * fast-check explores events that come before, while and after the run waits for them.
+   */
+  events?: fc.Arbitrary<readonly SimulatedEvent[]>;
   /** Reproduce a failure: the seed and path it printed. */
   seed?: number;
   path?: string;
@@ -115,6 +120,7 @@ export async function replayProperty<I, O>(
     original: identity(0),
     resumed: fc.array(identity(1), { minLength: maxCrashes, maxLength: maxCrashes }),
     stepValues: fc.record(drawn),
+    events: options.events ?? fc.constant([]),
   });
   const property = fc.asyncProperty(cases, async (c) => {
     const world = new StepWorld();
@@ -127,6 +133,7 @@ export async function replayProperty<I, O>(
         world,
         failFirstAttempt: new Set(c.failFirstAttempt),
         stepMocks: stepMocks(doubles, c.stepValues),
+        events: c.events,
         ...extra,
       });
     const reference = await run({

@@ -46,7 +46,15 @@ export interface SimulationOptions {
   recordWorld: boolean;
   failFirstAttempt: ReadonlySet<number>;
   stepMocks: ReadonlyMap<string, (step: StepContext) => unknown>;
+  /** Sent to the run in this order, one each time the run pauses (suspended, nothing due). */
+  events?: readonly SimulatedEvent[];
   determinismGuard?: boolean;
+}
+
+/** An event `replayProperty` sends to the run. */
+export interface SimulatedEvent {
+  name: string;
+  payload?: unknown;
 }
 
 /** What one simulated process did. */
@@ -90,6 +98,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const processes: ProcessRecord[] = [];
   let appends = 0;
   let stuck: string | undefined;
+  const events = [...(options.events ?? [])];
   for (let i = 0; i <= points.length; i++) {
     const budget =
       i < points.length ? (points[i] as number) - (points[i - 1] ?? 0) : Number.POSITIVE_INFINITY;
@@ -102,7 +111,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
     processes.push(record);
     const identity = options.processes[Math.min(i, options.processes.length - 1)] as ProcessIdentity;
     stuck = await asProcess(identity, () =>
-      runProcess(options, { clock, shared, faulty, record, logs, first: i === 0 }),
+      runProcess(options, { clock, shared, faulty, record, logs, events, first: i === 0 }),
     );
     appends += faulty.appends();
     const run = await shared.getRun(runId);
@@ -130,10 +139,13 @@ async function runProcess(
     faulty: FaultyStore;
     record: ProcessRecord;
     logs: LogRecord[];
+    events: SimulatedEvent[];
     first: boolean;
   },
 ): Promise<string | undefined> {
-  const { clock, shared, faulty, record } = env;
+  const { clock, shared, faulty, record, events } = env;
+  const { runId } = options;
+  const client = new Client({ store: shared, workflows: options.workflows });
   const worker = new Worker({
     store: faulty.store,
     workflows: options.workflows,
@@ -149,24 +161,40 @@ async function runProcess(
       record: options.recordWorld,
       failFirstAttempt: options.failFirstAttempt,
       onSuccess: (info) => {
-        if (faulty.isDead() || info.runId !== options.runId) return;
+        if (faulty.isDead() || info.runId !== runId) return;
         record.successes.set(info.seq, (record.successes.get(info.seq) ?? 0) + 1);
       },
     }),
   });
+  const paused = async () => {
+    const run = await shared.getRun(runId);
+    const due = run?.wakeAt !== undefined && run.wakeAt.getTime() <= clock.now();
+    return run?.status === "suspended" && !due && worker.isQuiescent() && worker.activeRuns === 0;
+  };
   await worker.start();
   try {
-    if (env.first)
-      await new Client({ store: shared }).start(options.workflow, options.input, { id: options.runId });
-    await skipTime({
-      clock,
-      store: shared,
-      workers: [worker],
-      workflows: options.workflows.map((w) => w.name),
-      until: async () =>
-        faulty.isDead() || FINAL.includes((await shared.getRun(options.runId))?.status as RunStatus),
-      onStuck: async () => new StuckRun(await explainStuckRun(shared, options.workflows, options.runId)),
-    });
+    if (env.first) await client.start(options.workflow, options.input, { id: runId });
+    // Drive until the run ends or the process dies; at each pause on the way, the next event goes out.
+    for (let sent = true; sent; ) {
+      sent = false;
+      await skipTime({
+        clock,
+        store: shared,
+        workers: [worker],
+        workflows: options.workflows.map((w) => w.name),
+        until: async () => {
+          if (faulty.isDead() || FINAL.includes((await shared.getRun(runId))?.status as RunStatus))
+            return true;
+          const event = events[0];
+          if (!event || !(await paused())) return false;
+          events.shift();
+          await client.sendEvent(runId, event.name, event.payload);
+          sent = true;
+          return true;
+        },
+        onStuck: async () => new StuckRun(await explainStuckRun(shared, options.workflows, runId)),
+      });
+    }
     return undefined;
   } catch (error) {
     if (error instanceof StuckRun) return error.message;

@@ -1,5 +1,6 @@
-import { StepFailedError, WorkflowFailedError, workflow } from "@durable/core";
+import { StepFailedError, schedule, ValidationError, WorkflowFailedError, workflow } from "@durable/core";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createTestEnv } from "./index.js";
 
 const quarterly = workflow({ name: "quarterly" }, async (ctx, customer: string) => {
@@ -10,6 +11,15 @@ const quarterly = workflow({ name: "quarterly" }, async (ctx, customer: string) 
   }
   return { reports, at: ctx.now().toISOString() };
 });
+
+const approval = workflow(
+  { name: "approval", events: { approved: z.object({ by: z.string() }) } },
+  async (ctx, order: string) => {
+    await ctx.call("request", () => `asked for ${order}`);
+    const decision = await ctx.waitForEvent("approved");
+    return `${order} approved by ${decision?.by}`;
+  },
+);
 
 const charge = workflow({ name: "charge" }, async (ctx, cents: number) => {
   const receipt = await ctx.call("charge-card", () => ({ ok: cents < 10_000, cents }));
@@ -130,13 +140,44 @@ describe("createTestEnv", () => {
     await env.close();
   });
 
-  it("keeps an event sent with env.sendEvent for the run", async () => {
-    const env = createTestEnv({ workflows: [quarterly] });
-    const run = await env.start(quarterly, "acme");
+  it("delivers an event sent with env.sendEvent to the run waiting for it", async () => {
+    const env = createTestEnv({ workflows: [approval] });
+    const run = await env.start(approval, "po-7");
+    expect((await run.get())?.status).toBe("suspended");
     await env.sendEvent(run.id, "approved", { by: "ann" });
-    const events = await env.store.readEvents(run.id);
-    expect(events.map((e) => e.name)).toEqual(["approved"]);
-    await expect(env.sendEvent("nope", "approved")).rejects.toThrow(/nope/);
+    await expect(run.result()).resolves.toBe("po-7 approved by ann");
+    await env.close();
+  });
+
+  it("checks an event's payload against the workflow's events schema", async () => {
+    const env = createTestEnv({ workflows: [approval] });
+    const run = await env.start(approval, "po-8");
+    await expect(env.sendEvent(run.id, "approved", { by: 7 })).rejects.toThrow(ValidationError);
+    await expect(env.sendEvent("nope", "approved", { by: "ann" })).rejects.toThrow(/nope/);
+    await env.close();
+  });
+
+  it("fails a run that waits for an event nobody sends, naming the wait, instead of hanging", async () => {
+    const env = createTestEnv({ workflows: [approval] });
+    const run = await env.start(approval, "po-9");
+    await expect(run.result()).rejects.toThrow(
+      `run ${run.id} (workflow "approval") can never finish: it is suspended and waits for seq 1 event("approved"), with no timer to wake it; send what it waits for (env.sendEvent("${run.id}", "approved", payload)) before awaiting its result`,
+    );
+    await env.close();
+  });
+
+  it("starts the runs of a schedule as the clock moves", async () => {
+    const daily = schedule({ name: "daily-charge", cron: "0 9 * * *", workflow: charge, input: 100 });
+    const env = createTestEnv({ workflows: [charge], schedules: [daily] });
+    env.clock.advance("3d");
+    await env.idle();
+    const runs = await env.client.list({ workflow: "charge" });
+    expect(runs.map((r) => r.id).sort()).toEqual([
+      "daily-charge@2030-01-01T09:00:00.000Z",
+      "daily-charge@2030-01-02T09:00:00.000Z",
+      "daily-charge@2030-01-03T09:00:00.000Z",
+    ]);
+    expect(runs.every((r) => r.status === "completed")).toBe(true);
     await env.close();
   });
 

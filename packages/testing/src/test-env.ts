@@ -1,10 +1,9 @@
 import {
+  type AnySchedule,
   Client,
-  encode,
   type JournalEntry,
   memoryStore,
   type RunInfo,
-  RunNotFoundError,
   type StartOptions,
   type StepContext,
   type Store,
@@ -18,20 +17,14 @@ import { captureLogger, type LogRecord } from "./capture-logger.js";
 import { explainStuckRun } from "./explain-stuck-run.js";
 import { storeClockView } from "./store-clock-view.js";
 
-/** The schedules a worker takes, once core's `WorkerOptions` has them. */
-export type TestEnvSchedules = WorkerOptions extends { schedules?: infer S }
-  ? "schedules" extends keyof WorkerOptions
-    ? S
-    : never
-  : never;
-
 /** Options of `createTestEnv`. */
 export interface TestEnvOptions {
   // biome-ignore lint/suspicious/noExplicitAny: a test env runs workflows of any input and output
   workflows: readonly Workflow<any, any>[];
   /** Default: a memory store on the env's clock. Any `Store` works; one that keeps its own time cannot skip time. */
   store?: Store;
-  schedules?: TestEnvSchedules;
+  /** Schedules the worker starts runs for; ticks come as the env's clock moves. */
+  schedules?: readonly AnySchedule[];
   /** The virtual clock (default a `TestClock` at 2030-01-01, one per env). */
   clock?: TestClock;
   /** More worker options (`concurrency`, `retryHold`, `interceptStepAttempt`...). */
@@ -62,7 +55,7 @@ export interface TestEnv {
   start<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<TestRunHandle<O>>;
   /** A handle on a run started some other way (a schedule, a child, `env.client`). */
   handle<O = unknown>(runId: string): TestRunHandle<O>;
-  /** Sends an event to a run (through `client.sendEvent` when core has it). */
+  /** Sends an event to a run, checked against its workflow's `events` schema (`client.sendEvent`). */
   sendEvent(runId: string, name: string, payload?: unknown): Promise<void>;
   /** Replaces a step (or decision) by name in every run of this env. */
   mockStep<T>(name: string, fn: (step: StepContext) => T | Promise<T>): void;
@@ -96,7 +89,7 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
   const logs: LogRecord[] = [];
   const mocks = new Map<string, (step: StepContext) => unknown>();
   const names = options.workflows.map((w) => w.name);
-  const workerOptions: WorkerOptions & { schedules?: unknown } = {
+  const workerOptions: WorkerOptions = {
     leaseMs: TEN_YEARS_MS,
     heartbeatMs: 3_600_000,
     pollMs: 50,
@@ -112,13 +105,12 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
   };
   if (options.schedules !== undefined) workerOptions.schedules = options.schedules;
   const worker = new Worker(workerOptions);
-  const client = new Client({ store });
-  let started: Promise<void> | undefined;
+  const client = new Client({ store, workflows: options.workflows });
+  // Started at once, so that schedules tick as soon as the test moves the clock.
+  const started = worker.start();
+  started.catch(() => {});
   let ownTime: Promise<boolean> | undefined;
-  const ensureStarted = () => {
-    started ??= worker.start();
-    return started;
-  };
+  const ensureStarted = () => started;
   const storeKeepsOwnTime = () => {
     ownTime ??= ownStore ? Promise.resolve(false) : store.now().then((now) => now.getTime() !== clock.now());
     return ownTime;
@@ -183,17 +175,7 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
     start,
     handle,
     run: async (workflow, input, startOptions) => (await start(workflow, input, startOptions)).result(),
-    async sendEvent(runId, name, payload) {
-      const send = (
-        client as unknown as { sendEvent?: (id: string, n: string, p: unknown) => Promise<unknown> }
-      ).sendEvent;
-      if (typeof send === "function") {
-        await send.call(client, runId, name, payload);
-        return;
-      }
-      const sent = await store.sendEvent(runId, name, encode(payload, `event "${name}" for run ${runId}`));
-      if (!sent) throw new RunNotFoundError(runId);
-    },
+    sendEvent: (runId, name, payload) => client.sendEvent(runId, name, payload),
     mockStep(name, fn) {
       mocks.set(name, fn);
     },
