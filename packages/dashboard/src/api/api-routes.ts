@@ -1,0 +1,103 @@
+import { type Client, RunNotFoundError, type Store, TERMINAL_STATUSES, ValidationError } from "@durable/core";
+import { Hono } from "hono";
+import { loadRunView } from "../views/load-run-view.js";
+import { listRuns, parseRunsQuery } from "../views/runs-query.js";
+import { badRequest, errorResponse } from "./error-response.js";
+import { readJsonBody } from "./read-json-body.js";
+import { entryJson, runJson } from "./to-json.js";
+
+/** What the API reads and changes runs through. */
+export interface ApiDeps {
+  client: Client;
+  store?: Store;
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw badRequest(field, "must be a string");
+  return value;
+}
+
+/**
+ * The JSON API: `GET /api/runs` (the list's filters: `status`, `workflow`, `tag=k=v`, `after`, `before`,
+ * `q`, `limit`) → `{ runs, counts }`; `GET /api/runs/<id>` → `{ run, journal, children }`; and the actions,
+ * each a `POST` with a JSON body answering `{ run }` (the run after the change; for `fork`, the new run):
+ * `cancel` (`{ reason? }`), `retry`, `fork` (`{ fromSeq, id? }`) and `events` (`{ name, payload? }`).
+ * Errors answer `{ error: { code, message } }` with a 4xx status.
+ * @example
+ * app.route("/api", apiRoutes({ client, store }));
+ */
+export function apiRoutes(deps: ApiDeps): Hono {
+  const { client, store } = deps;
+  const api = new Hono();
+  api.onError((error, c) => errorResponse(c, error));
+
+  api.get("/runs", async (c) => {
+    const query = parseRunsQuery(new URL(c.req.url).searchParams);
+    if (query.issues.length > 0) {
+      const issues = query.issues;
+      throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+    }
+    const result = await listRuns(client, query);
+    return c.json({ runs: result.runs.map(runJson), counts: result.counts, capped: result.capped });
+  });
+
+  api.get("/runs/:id", async (c) => {
+    const id = c.req.param("id");
+    const view = await loadRunView(client, store, id);
+    if (!view) throw new RunNotFoundError(id);
+    return c.json({
+      run: runJson(view.run),
+      journal: view.journal.map(entryJson),
+      children: view.children.map(runJson),
+      ...(view.waiting ? { waitingFor: view.waiting.events } : {}),
+    });
+  });
+
+  api.post("/runs/:id/cancel", async (c) => {
+    const id = c.req.param("id");
+    const reason = optionalString(await readJsonBody(c), "reason") ?? "cancelled from the dashboard";
+    const before = await client.get(id);
+    if (!before) throw new RunNotFoundError(id);
+    if (TERMINAL_STATUSES.includes(before.status)) {
+      throw new ValidationError(`run ${id} is ${before.status}; there is nothing to cancel`, [
+        { path: "status", message: `is ${before.status}` },
+      ]);
+    }
+    return c.json({ run: runJson(await client.cancel(id, reason)) });
+  });
+
+  api.post("/runs/:id/retry", async (c) => {
+    await readJsonBody(c);
+    return c.json({ run: runJson(await client.retry(c.req.param("id"))) });
+  });
+
+  api.post("/runs/:id/fork", async (c) => {
+    const body = await readJsonBody(c);
+    const fromSeq =
+      typeof body.fromSeq === "string" && body.fromSeq !== "" ? Number(body.fromSeq) : body.fromSeq;
+    if (typeof fromSeq !== "number" || !Number.isInteger(fromSeq) || fromSeq < 0) {
+      throw badRequest("fromSeq", "must be a whole number of at least 0");
+    }
+    const newId = optionalString(body, "id");
+    const run = await client.fork(c.req.param("id"), { fromSeq, ...(newId ? { id: newId } : {}) });
+    return c.json({ run: runJson(run) }, 201);
+  });
+
+  api.post("/runs/:id/events", async (c) => {
+    const id = c.req.param("id");
+    const body = await readJsonBody(c);
+    const name = optionalString(body, "name");
+    if (name === undefined) throw badRequest("name", "is required: the event's name");
+    await client.sendEvent(id, name, body.payload);
+    const run = await client.get(id);
+    if (!run) throw new RunNotFoundError(id);
+    return c.json({ run: runJson(run) });
+  });
+
+  api.all("*", (c) =>
+    c.json({ error: { code: "not_found", message: `no API route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  return api;
+}
