@@ -107,4 +107,22 @@ describe.runIf(SERVER)("durable on Postgres", () => {
       if (impatient.output().code === null) impatient.child.kill("SIGKILL");
     }
   });
+
+  it("prunes finished runs older than a duration, keeping the rest", async () => {
+    expect((await cli(project, "prune", "--older-than", "30d")).stdout).toBe(
+      "pruned 0 runs finished over 30d ago\n",
+    );
+    const before = await cliJson<RunJson[]>(project, "runs", "--json");
+    const finished = before.filter((r) => ["completed", "failed", "cancelled"].includes(r.status));
+    expect(finished.length).toBeGreaterThan(0);
+    const pruned = await cli(project, "prune", "--older-than", "0s");
+    expect(pruned.stdout).toBe(`pruned ${finished.length} runs finished over 0s ago\n`);
+    const after = await cliJson<RunJson[]>(project, "runs", "--json");
+    expect(after.map((r) => r.id).sort()).toEqual(
+      before
+        .filter((r) => !finished.includes(r))
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
 });
