@@ -44,7 +44,15 @@ export interface ReplayPropertyStats {
   injectedFailures: number;
 }
 
-/** A case `replayProperty` found where a resumed run differs, shrunk to the smallest one fast-check could find. */
+/**
+ * A case `replayProperty` found where a resumed run differs, shrunk to the smallest one fast-check could
+ * find; its message shows the input, the crash points and the journals, `seed` and `path` reproduce it.
+ * @example
+ * await replayProperty(wf, { input }).catch((e) => {
+ *   if (e instanceof ReplayPropertyError) console.log(e.problems, { seed: e.seed, path: e.path });
+ *   throw e;
+ * });
+ */
 export class ReplayPropertyError extends Error {
   readonly seed: number;
   readonly path: string | null;

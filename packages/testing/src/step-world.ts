@@ -3,7 +3,11 @@ import { outsideBody } from "./simulated-process.js";
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** The failure injected into a step attempt to simulate a transient outage (retried by the step's policy). */
+/**
+ * The failure injected into a step attempt to simulate a transient outage (retried by the step's policy).
+ * @example
+ * if (error.name === "InjectedStepFailure") return; // planted by replayProperty
+ */
 export class InjectedStepFailure extends Error {
   constructor(info: StepAttemptInfo) {
     super(
