@@ -19,7 +19,7 @@ interface PendingShape {
  * Every command an activation has issued so far, by seq; `undefined` if this version of core keeps them
  * elsewhere. Core has no public view of the commands an activation waits on (a suspended outcome names
  * only awaited events), and saying "seq 3 waits for event("approved")" needs their seq, kind and name, so
- * this reads the engine's table of issued commands, checking its shape rather than trusting it.
+ * this reads the engine's `@internal` table of issued commands, checking its shape rather than trusting it.
  * @example
  * const waiting = issuedCommands(engine)?.filter((c) => !c.settled);
  */

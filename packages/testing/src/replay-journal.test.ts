@@ -1,5 +1,6 @@
 import { NonDeterminismError, ValidationError, workflow } from "@durable/core";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { checkJournal, createTestEnv, formatReplayDiff, parseJournalExport, replayJournal } from "./index.js";
 
 const onboardingBody = (surveyStep: string) =>
@@ -117,6 +118,28 @@ describe("replayJournal", () => {
       ok: true,
       ended: "waiting",
       next: [{ seq: 0, kind: "child", name: "invoice" }],
+    });
+    await env.close();
+  });
+
+  it("replays received events from the journal, and says which event a waiting run waits for", async () => {
+    const approval = workflow(
+      { name: "approval", events: { approved: z.object({ by: z.string() }) } },
+      async (ctx, order: string) => {
+        const first = await ctx.waitForEvent("approved");
+        const second = await ctx.waitForEvent("approved");
+        return `${order}: ${first?.by} and ${second?.by}`;
+      },
+    );
+    const env = createTestEnv({ workflows: [approval] });
+    const run = await env.start(approval, "po-1");
+    await env.sendEvent(run.id, "approved", { by: "ann" });
+    await env.idle();
+    const report = await replayJournal(approval, JSON.stringify(await env.client.exportJournal(run.id)));
+    expect(report).toMatchObject({
+      ok: true,
+      ended: "waiting",
+      next: [{ seq: 1, kind: "event", name: "approved" }],
     });
     await env.close();
   });

@@ -46,7 +46,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ReplayPropertyError
 }
 
 describe("replayProperty", () => {
-  it("passes on a workflow whose body goes through ctx, crashing it after every kind of entry", async () => {
+  it("passes on a workflow whose body goes through ctx, crashing it after any of its journal entries", async () => {
     const stats = await replayProperty(correct, { input: items });
     expect(stats.runs).toBeGreaterThan(0);
     expect(stats.crashes).toBeGreaterThan(stats.runs / 2);

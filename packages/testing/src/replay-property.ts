@@ -14,7 +14,7 @@ export interface ReplayPropertyOptions<I> {
   input: fc.Arbitrary<I>;
   /** Doubles for steps and decisions, by name; the others run for real (their answers are kept per case). */
   steps?: Readonly<Record<string, StepDouble>>;
-  /** Cases to try (default 50, or `DURABLE_PROPERTY_RUNS`, which wins). */
+  /** Cases to try (default 50); `DURABLE_PROPERTY_RUNS` raises it (a nightly job sets it high). */
   runs?: number;
   /** Other workflows the worker must know (children). */
   // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output
@@ -97,7 +97,7 @@ export async function replayProperty<I, O>(
   workflow: Workflow<I, O>,
   options: ReplayPropertyOptions<I>,
 ): Promise<ReplayPropertyStats> {
-  const runs = Number(process.env.DURABLE_PROPERTY_RUNS) || options.runs || 50;
+  const runs = Math.max(options.runs ?? 50, Number(process.env.DURABLE_PROPERTY_RUNS) || 0);
   const maxCrashes = options.maxCrashes ?? 2;
   const stats: ReplayPropertyStats = { runs: 0, crashes: 0, entries: 0, injectedFailures: 0 };
   const doubles = Object.entries(options.steps ?? {});
