@@ -49,8 +49,9 @@ export interface WorkerHost {
   graceMs: number;
 }
 
-function queueOf(workflow: AnyWorkflow): string | undefined {
-  return (workflow.options as { queue?: string }).queue;
+// A workflow's runs go to its `queue`, by default one named after the workflow.
+function queueOf(workflow: AnyWorkflow): string {
+  return workflow.options.queue ?? workflow.name;
 }
 
 /**
