@@ -177,7 +177,7 @@ describe("durable on the embedded database", () => {
   });
 
   it("stops on SIGINT after letting the running step finish, exits 0 and leaves no run running", async () => {
-    const id = (await cli(project, "start", "slow-step", "--input", '{"ms":2000}')).stdout.trim();
+    const id = (await cli(project, "start", "slow-step", "--input", '{"ms":6000}')).stdout.trim();
     await runReaches(project, id, ["running"]);
     worker.child.kill("SIGINT");
     const exited = await worker.done;

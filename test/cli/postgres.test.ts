@@ -79,7 +79,7 @@ describe.runIf(SERVER)("durable on Postgres", () => {
   });
 
   it("stops on SIGINT with exit 0 after the running step finishes, and leaves no lease behind", async () => {
-    const id = (await cli(project, "start", "slow-step", "--input", '{"ms":3000}')).stdout.trim();
+    const id = (await cli(project, "start", "slow-step", "--input", '{"ms":6000}')).stdout.trim();
     await runReaches(project, id, ["running"]);
     worker.child.kill("SIGINT");
     expect((await worker.done).code).toBe(0);
