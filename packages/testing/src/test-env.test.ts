@@ -27,7 +27,7 @@ const charge = workflow({ name: "charge" }, async (ctx, cents: number) => {
   return receipt;
 });
 
-describe("createTestEnv", () => {
+describe("createTestEnv on its own", () => {
   it("finishes a run that sleeps 90d three times in under a second of real time", async () => {
     const env = createTestEnv({ workflows: [quarterly] });
     const began = performance.now();
@@ -37,7 +37,10 @@ describe("createTestEnv", () => {
     expect(out.at).toBe(new Date(Date.UTC(2030, 0, 1) + 270 * 86_400_000).toISOString());
     await env.close();
   });
+});
 
+// Each env has its own clock: these tests run side by side.
+describe.concurrent("createTestEnv", () => {
   it("returns the output of env.run and throws the run's error", async () => {
     const env = createTestEnv({ workflows: [charge] });
     await expect(env.run(charge, 500)).resolves.toEqual({ ok: true, cents: 500 });
