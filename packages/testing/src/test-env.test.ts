@@ -137,6 +137,19 @@ describe.concurrent("createTestEnv", () => {
     await env.close();
   });
 
+  it("follows a continue-as-new chain to the last run's output", async () => {
+    const countdown = workflow({ name: "countdown" }, async (ctx, n: number): Promise<string> => {
+      await ctx.sleep("30d");
+      if (n > 0) return ctx.continueAsNew(n - 1);
+      return `lift-off at ${ctx.now().toISOString()}`;
+    });
+    const env = createTestEnv({ workflows: [countdown] });
+    const run = await env.start(countdown, 2);
+    await expect(run.result()).resolves.toBe("lift-off at 2030-04-01T00:00:00.000Z");
+    expect((await run.settle()).id).toBe(`${run.id}~2`);
+    await env.close();
+  });
+
   it("refuses a workflow the env was not given", async () => {
     const env = createTestEnv({ workflows: [charge] });
     await expect(env.run(quarterly, "x")).rejects.toThrow(/workflow "quarterly" is not in this test env/);

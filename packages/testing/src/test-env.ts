@@ -36,7 +36,7 @@ export interface TestRunHandle<O> {
   readonly id: string;
   /** Drives the env until the run ends: its output, or its error thrown. */
   result(): Promise<O>;
-  /** Drives the env until the run ends and returns it, whatever its status. */
+  /** Drives the env until the run ends (the last of a continue-as-new chain) and returns it, whatever its status. */
   settle(): Promise<RunInfo<O>>;
   get(): Promise<RunInfo<O> | undefined>;
 }
@@ -110,27 +110,31 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
   const started = worker.start();
   started.catch(() => {});
   let ownTime: Promise<boolean> | undefined;
-  const ensureStarted = () => started;
   const storeKeepsOwnTime = () => {
     ownTime ??= ownStore ? Promise.resolve(false) : store.now().then((now) => now.getTime() !== clock.now());
     return ownTime;
   };
 
+  // Follows a continue-as-new chain to its last run, as `handle.result()` does.
   async function settle<O>(id: string): Promise<RunInfo<O>> {
-    await ensureStarted();
-    await skipTime({
-      clock,
-      store: storeClockView(store, clock, await storeKeepsOwnTime()),
-      workers: [worker],
-      workflows: names,
-      until: async () => FINAL.includes((await store.getRun(id))?.status ?? ""),
-      onStuck: async () => new Error(await explainStuckRun(store, options.workflows, id)),
-    });
-    return (await client.get(id)) as RunInfo<O>;
+    await started;
+    for (let current = id; ; ) {
+      await skipTime({
+        clock,
+        store: storeClockView(store, clock, await storeKeepsOwnTime()),
+        workers: [worker],
+        workflows: names,
+        until: async () => FINAL.includes((await store.getRun(current))?.status ?? ""),
+        onStuck: async () => new Error(await explainStuckRun(store, options.workflows, current)),
+      });
+      const info = (await client.get(current)) as RunInfo<O>;
+      if (info.status !== "completed" || info.continuedAs === undefined) return info;
+      current = info.continuedAs;
+    }
   }
 
   async function idle(): Promise<void> {
-    await ensureStarted();
+    await started;
     for (let checks = 0, calm = 0; calm < 3; checks++) {
       await tick();
       const next = await store.nextWakeAt(names);
@@ -158,7 +162,7 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
         `workflow "${workflow.name}" is not in this test env; pass it to createTestEnv({ workflows: [...] })`,
       );
     }
-    await ensureStarted();
+    await started;
     const run = await client.start(workflow, input, startOptions);
     // Let the worker take the run as far as it goes without time passing, so that a test moving the
     // clock next moves it from the run's start.
