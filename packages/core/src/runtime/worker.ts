@@ -315,16 +315,24 @@ export class Worker {
   private heartbeat(): void {
     const leases = [...this.active.values()].map((a) => a.lease);
     if (leases.length === 0) return;
+    const epochs = new Map(leases.map((l) => [l.runId, l.epoch]));
+    // Only the activation the snapshot was taken of: the run may have ended and been claimed again since.
+    const current = (runId: string) => {
+      const active = this.active.get(runId);
+      return active && active.lease.epoch === epochs.get(runId) ? active : undefined;
+    };
     this.store
       .renewLeases(this.id, leases, this.leaseMs)
       .then(({ lost, cancelled }) => {
         this.options.observer?.leasesRenewed?.(leases.length - lost.length);
         for (const runId of lost) {
+          const active = current(runId);
+          if (!active) continue;
           this.logger.warn({ runId }, `lost the lease on run ${runId}; dropping it`);
-          this.active.get(runId)?.engine.drain();
+          active.engine.drain();
           this.active.delete(runId);
         }
-        for (const { runId, reason } of cancelled) this.active.get(runId)?.engine.cancel(reason);
+        for (const { runId, reason } of cancelled) current(runId)?.engine.cancel(reason);
       })
       .catch((error) =>
         this.logger.warn({ err: error }, "renewing leases failed; retrying at the next heartbeat"),
