@@ -72,7 +72,12 @@ export const poller = workflow({ name: "poller" }, async (ctx, _input: unknown) 
   return await ctx.call("finish", async () => "done");
 });
 
-export const WORKFLOWS: AnyWorkflow[] = [journey, flaky, sleeper, parent, poller];
+/** Returns its input from a step whose name carries markup. */
+export const echo = workflow({ name: "echo" }, async (ctx, input: { text: string }) =>
+  ctx.call("step <script>alert(1)</script>", async () => ({ said: input.text })),
+);
+
+export const WORKFLOWS: AnyWorkflow[] = [journey, flaky, sleeper, parent, poller, echo];
 
 /** A memory store, a worker, a client and the dashboard on one virtual clock. */
 export async function createEnv(options: Omit<DashboardOptions, "client" | "store"> = {}) {

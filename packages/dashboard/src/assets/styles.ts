@@ -79,9 +79,8 @@ button.danger:hover { background: var(--error-bg); }
 tr:hover .link-button, .link-button:focus { visibility: visible; }
 .link-button:hover { color: var(--link); background: none; text-decoration: underline; }
 
-.filters { display: flex; gap: 10px; align-items: flex-end; flex-wrap: wrap; background: var(--card); border: 1px solid var(--border); border-radius: var(--radius); padding: 12px 14px; margin-bottom: 14px; }
+.filters { display: grid; grid-template-columns: minmax(180px, 2fr) minmax(120px, 1fr) minmax(120px, 1fr) minmax(190px, 1.2fr) minmax(190px, 1.2fr) auto; gap: 10px; align-items: end; background: var(--card); border: 1px solid var(--border); border-radius: var(--radius); padding: 12px 14px; margin-bottom: 14px; }
 .field { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); font-weight: 550; }
-.field.grow { flex: 1 1 220px; }
 .field input, .field select, .field textarea { font: inherit; font-size: 13px; color: var(--text); background: var(--card); border: 1px solid var(--border-strong); border-radius: 6px; padding: 6px 8px; min-width: 0; }
 .field textarea { font-family: var(--mono); font-size: 12.5px; resize: vertical; }
 .field input:focus, .field select:focus, .field textarea:focus { outline: 2px solid color-mix(in srgb, var(--accent) 35%, transparent); border-color: var(--accent); }
@@ -107,7 +106,7 @@ table.compact td, table.compact th { padding: 6px 8px; }
 .time { white-space: nowrap; font-variant-numeric: tabular-nums; color: var(--muted); font-size: 13px; }
 .next { max-width: 320px; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .chips { max-width: 280px; }
-.chip { display: inline-flex; gap: 4px; align-items: center; font-size: 12px; border: 1px solid var(--border); border-radius: 5px; padding: 0 6px; margin: 1px 4px 1px 0; color: var(--text); background: var(--faint); white-space: nowrap; }
+.chip { display: inline-flex; align-items: center; font-size: 12px; border: 1px solid var(--border); border-radius: 5px; padding: 0 6px; margin: 1px 4px 1px 0; color: var(--text); background: var(--faint); white-space: nowrap; }
 .chip:hover { text-decoration: none; border-color: var(--border-strong); }
 .chip-key { color: var(--muted); }
 .chip-key::after { content: "="; }
@@ -151,7 +150,7 @@ table.timeline .num { text-align: right; white-space: nowrap; font-variant-numer
 .bar-cell { width: 34%; min-width: 220px; }
 .axis { position: relative; display: flex; justify-content: space-between; font-weight: 500; text-transform: none; letter-spacing: 0; font-size: 11px; }
 .axis-span { color: var(--text); }
-.now-mark { position: absolute; top: -2px; bottom: -2px; width: 2px; background: var(--accent); }
+.now-mark { position: absolute; top: -3px; bottom: -3px; width: 2px; margin-left: -1px; background: var(--accent); border-radius: 1px; }
 .track { position: relative; height: 14px; background: var(--faint); border-radius: 4px; }
 .bar { position: absolute; top: 2px; bottom: 2px; min-width: 4px; border-radius: 3px; background: var(--k-other); }
 .bar.kind-call, .bar.kind-transaction { background: var(--k-compute); }
@@ -172,7 +171,11 @@ table.timeline .num { text-align: right; white-space: nowrap; font-variant-numer
 .pending-row .name { font-family: inherit; font-style: italic; }
 .value-cell { max-width: 360px; word-break: break-word; }
 .value-cell code { color: var(--text); }
-details.value summary { cursor: pointer; list-style-position: outside; }
+details.value summary { cursor: pointer; display: flex; gap: 6px; align-items: baseline; list-style: none; }
+details.value summary::-webkit-details-marker { display: none; }
+details.value summary::before { content: "▸"; color: var(--muted); font-size: 11px; }
+details.value[open] summary::before { content: "▾"; }
+details.value summary code { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
 details.value pre { margin-top: 6px; background: var(--faint); padding: 8px 10px; border-radius: 6px; max-height: 240px; overflow: auto; }
 .row-actions { width: 1%; white-space: nowrap; text-align: right; }
 
@@ -224,11 +227,13 @@ svg.state-machine .loop-label { font-size: 12px; font-weight: 700; fill: var(--k
 #toast.toast-error { background: var(--failed); color: #fff; }
 
 @media (max-width: 1100px) {
+  .filters { grid-template-columns: 1fr 1fr 1fr; }
   .overview { grid-template-columns: 1fr 1fr; }
   .overview > .card:first-child { grid-column: 1 / -1; }
   .lower { grid-template-columns: 1fr; }
 }
 @media (max-width: 700px) {
+  .filters { grid-template-columns: 1fr; }
   .overview { grid-template-columns: 1fr; }
   main { padding: 14px; }
   .topbar { padding: 0 14px; gap: 14px; }

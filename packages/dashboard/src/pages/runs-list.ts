@@ -54,7 +54,7 @@ function filterForm(base: string, query: RunsQuery, workflows: readonly string[]
       : "";
   return html`<form class="filters" method="get" action="${base}/">
 ${query.status ? html`<input type="hidden" name="status" value="${query.status}">` : ""}
-<label class="field grow"><span>Run id</span><input type="search" name="q" value="${query.q ?? ""}" placeholder="search by run id" autocomplete="off"></label>
+<label class="field"><span>Run id</span><input type="search" name="q" value="${query.q ?? ""}" placeholder="search by run id" autocomplete="off"></label>
 <label class="field"><span>Workflow</span><input name="workflow" value="${query.workflow ?? ""}" list="workflow-names" placeholder="any" autocomplete="off"></label>
 <datalist id="workflow-names">${workflows.map((w) => html`<option value="${w}"></option>`)}</datalist>
 <label class="field"><span>Tag</span><input name="tag" value="${tag ?? ""}" placeholder="key=value" autocomplete="off"></label>
@@ -113,7 +113,7 @@ export function runsListPage(base: string, query: RunsQuery, result: RunsResult)
   const table =
     result.runs.length === 0
       ? html`<p class="empty">No runs match these filters.</p>`
-      : html`<table class="runs"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>tags</th><th>created</th><th></th></tr></thead>
+      : html`<table class="runs"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>tags</th><th>created</th><th>outcome</th></tr></thead>
 <tbody>${result.runs.map((run) => runRow(base, query, run))}</tbody></table>`;
   const body = html`<div class="page-head"><h1>Runs</h1></div>
 ${issues}

@@ -31,12 +31,16 @@ function spanOf(view: RunView, waits: readonly WaitDescription[]): Span {
   return { t0: Math.min(...times), t1: Math.max(...times) };
 }
 
-function bar(span: Span, from: number, to: number, classes: string, title: string): SafeHtml {
+function bar(span: Span, from: number, to: number, classes: string, title: string, now?: number): SafeHtml {
   const total = span.t1 - span.t0;
   const left = total > 0 ? ((from - span.t0) / total) * 100 : 0;
   const width = total > 0 ? ((Math.max(to, from) - from) / total) * 100 : 0;
   const style = `left:${left.toFixed(3)}%;width:${Math.min(width, 100 - left).toFixed(3)}%`;
-  return html`<div class="track"><div class="bar ${classes}" style="${style}" title="${title}"></div></div>`;
+  const mark =
+    now !== undefined && total > 0 && now > span.t0 && now < span.t1
+      ? html`<div class="now-mark" style="left:${(((now - span.t0) / total) * 100).toFixed(3)}%" title="now"></div>`
+      : "";
+  return html`<div class="track"><div class="bar ${classes}" style="${style}" title="${title}"></div>${mark}</div>`;
 }
 
 function valueCell(entry: JournalEntry, view: RunView, base: string): SafeHtml {
@@ -50,10 +54,15 @@ function valueCell(entry: JournalEntry, view: RunView, base: string): SafeHtml {
   if (entry.kind === "sleep") {
     const until = (value as { until?: unknown } | undefined)?.until;
     const due = until instanceof Date ? until : typeof until === "string" ? new Date(until) : undefined;
-    return html`<span class="muted">${due ? `wake at ${formatTime(due)}` : "woke"}, woke ${formatTime(entry.completedAt)}</span>`;
+    const late = due ? entry.completedAt.getTime() - due.getTime() : 0;
+    return html`<span class="muted">until ${formatTime(due ?? entry.completedAt)}${late >= 1_000 ? `, woke ${formatSpan(late)} late` : ""}</span>`;
   }
   if (entry.kind === "event" && value === undefined) return html`<span class="warn-text">timed out</span>`;
   if (entry.kind === "patch") return html`<span class="muted">patched</span>`;
+  if (entry.kind === "cancel") {
+    const reason = (value as { reason?: unknown } | undefined)?.reason;
+    return html`<span class="muted">reason</span> ${typeof reason === "string" ? reason : valueView(value)}`;
+  }
   if (entry.kind === "child") {
     const childId = entry.name.startsWith("start:") ? value : `${view.run.id}:${entry.seq}`;
     const child = view.children.find((c) => c.id === childId);
@@ -65,10 +74,9 @@ function valueCell(entry: JournalEntry, view: RunView, base: string): SafeHtml {
 }
 
 function valueView(value: unknown): SafeHtml {
-  const short = formatValueShort(value, 70);
-  const full = formatValue(value);
-  if (full.length <= 70 && !full.includes("\n")) return html`<code>${short}</code>`;
-  return html`<details class="value"><summary><code>${short}</code></summary><pre>${full}</pre></details>`;
+  const compact = formatValue(value, 0);
+  if (compact.length <= 70) return html`<code>${compact}</code>`;
+  return html`<details class="value"><summary><code>${formatValueShort(value, 70)}</code></summary><pre>${formatValue(value)}</pre></details>`;
 }
 
 function entryRow(entry: JournalEntry, view: RunView, span: Span, base: string): SafeHtml {
@@ -102,8 +110,8 @@ function waitRow(wait: WaitDescription, view: RunView, span: Span): SafeHtml {
   return html`<tr class="entry pending-row">
 <td class="seq"></td>
 <td><span class="kind kind-waiting">${wait.kind === "event" ? "waiting" : wait.kind}</span></td>
-<td class="name">${wait.title}</td>
-<td class="bar-cell">${bar(span, last, to, "pending", `${wait.title} ${wait.subtitle}`)}</td>
+<td class="name">${wait.title.replace(/^waiting for /, "")}</td>
+<td class="bar-cell">${bar(span, last, to, "pending", `${wait.title} ${wait.subtitle}`, view.now.getTime())}</td>
 <td class="num">${wait.until ? formatSpan(to - last) : ""}</td>
 <td class="num"></td>
 <td class="value-cell"><span class="muted">${wait.subtitle}</span></td>
@@ -127,14 +135,9 @@ export function renderTimeline(view: RunView, base: string): SafeHtml {
     return html`<p class="empty">No journal entries.</p>`;
   }
   const rows = entries.map((e) => entryRow(e, view, span, base));
-  const now = view.run.finishedAt ? undefined : view.now.getTime();
-  const nowMark =
-    now !== undefined && span.t1 > span.t0 && now < span.t1
-      ? html`<div class="now-mark" style="left:${(((now - span.t0) / (span.t1 - span.t0)) * 100).toFixed(3)}%" title="now"></div>`
-      : "";
   return html`<table class="timeline">
 <thead><tr><th class="seq">#</th><th>kind</th><th>name</th>
-<th class="bar-cell"><div class="axis"><span>${formatTime(new Date(span.t0))}</span><span class="axis-span">${formatSpan(span.t1 - span.t0)}</span><span>${formatTime(new Date(span.t1))}</span>${nowMark}</div></th>
+<th class="bar-cell"><div class="axis"><span>${formatTime(new Date(span.t0))}</span><span class="axis-span">${formatSpan(span.t1 - span.t0)}</span><span>${formatTime(new Date(span.t1))}</span></div></th>
 <th class="num">took</th><th class="num">attempts</th><th>result</th><th></th></tr></thead>
 <tbody>${rows}${waits.map((w) => waitRow(w, view, span))}</tbody></table>`;
 }

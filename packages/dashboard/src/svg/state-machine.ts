@@ -86,10 +86,8 @@ function subtitleOf(entry: JournalEntry): string {
     case "call":
     case "transaction":
       return entry.attempts > 1 ? `${took} · ${entry.attempts} attempts` : took;
-    case "sleep": {
-      const until = untilOf(entry);
-      return until ? `until ${formatTime(until)}` : `slept ${took}`;
-    }
+    case "sleep":
+      return `woke ${formatTime(entry.completedAt)}`;
     case "decide":
       return `= ${formatValueShort(resultOf(entry), 40)}`;
     case "event": {
@@ -105,6 +103,15 @@ function subtitleOf(entry: JournalEntry): string {
   }
 }
 
+function titleOf(entry: JournalEntry): string {
+  if (entry.kind === "event") return `event "${entry.name}"`;
+  if (entry.kind === "sleep") {
+    const until = untilOf(entry);
+    return until ? `sleep ${formatSpan(until.getTime() - entry.startedAt.getTime())}` : "sleep";
+  }
+  return entry.name;
+}
+
 function nodeOf(entry: JournalEntry): PathNode {
   const kindWord = entry.kind === "call" ? "step" : entry.kind;
   const value = entry.outcome === "error" ? undefined : resultOf(entry);
@@ -118,7 +125,7 @@ function nodeOf(entry: JournalEntry): PathNode {
   return {
     shape: SHAPES[entry.kind],
     tone: entry.outcome === "error" ? "error" : entry.kind === "cancel" ? "cancelled" : "ok",
-    title: entry.kind === "event" ? `event "${entry.name}"` : entry.name,
+    title: titleOf(entry),
     subtitle: subtitleOf(entry),
     seq: entry.seq,
     detail,
@@ -168,12 +175,9 @@ function endNode(run: RunInfo): PathNode {
         : run.status === "blocked"
           ? "blocked"
           : "cancelled";
-  const subtitle = run.error
-    ? `${run.error.name}: ${run.error.message}`
-    : run.finishedAt
-      ? formatTime(run.finishedAt)
-      : "";
-  return { shape: "end", tone, title: run.status, subtitle, detail: `${run.status}\n${subtitle}` };
+  const subtitle = run.error ? run.error.name : run.finishedAt ? formatTime(run.finishedAt) : "";
+  const detail = run.error ? `${run.error.name}: ${run.error.message}` : subtitle;
+  return { shape: "end", tone, title: run.status, subtitle, detail };
 }
 
 /**
