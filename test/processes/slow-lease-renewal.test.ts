@@ -5,11 +5,11 @@ import { startWorkers, type WorkerProcess } from "../support/worker-processes.js
 
 const RUNS = 10;
 
-// Bug in packages/core (Worker.heartbeat): a renewal reports "lost" for a lease whose activation has just
-// ended normally (the run suspended between the heartbeat's snapshot and the statement). The worker then
-// drains and forgets `active.get(runId)` without comparing epochs — by then that is the NEW activation of
-// the same run, which this worker re-claimed when the short sleep ended. Nobody renews that lease; the run
-// waits for it to expire and is claimed again as a crash recovery (recoveries + 1, its step re-executed).
+// A renewal can report "lost" for a lease whose activation has just ended normally (the run suspended
+// between the heartbeat's snapshot and the statement). The worker once dropped `active.get(runId)` without
+// comparing epochs — by then the NEW activation of the same run, re-claimed when the short sleep ended — so
+// nobody renewed that lease and the run was claimed again as a crash recovery, its step executed twice.
+// Found by this test; fixed in packages/core (10b3fa0). The renewal is held back to widen the window.
 describe("a slow lease renewal racing a run that suspends and is claimed again", () => {
   let env: ProcessEnv;
   let workers: WorkerProcess[] = [];

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { waitFor } from "../support/wait-for.js";
+import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
+
+// Bug in packages/core (Worker.armWake): the worker keeps one local timer, for the earliest wake-up it
+// has heard of, and ignores later ones. When that timer fires nothing re-arms it for the next-earliest
+// sleeper, so every later sleep ends at the next fallback poll instead of on time (DESIGN.md, "Claiming
+// and leases": "a sleep ends on time, not at the next poll"). W3 of the benchmark shows the same thing:
+// its lateness follows pollMs.
+describe("a worker holding runs that sleep for different lengths", () => {
+  let env: ProcessEnv;
+  let workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    env = await createProcessEnv();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    await env?.close();
+  });
+
+  it("wakes each run when its own sleep ends, not at the next poll", async () => {
+    workers = await startWorkers(1, { databaseUrl: env.database.url, pollMs: 10_000 });
+    const sleeps = ["500ms", "1500ms", "2500ms"];
+    const ids = await env.startRuns(sleeps.length, (i) => ({
+      stepMs: [5, 5],
+      sleepAfter: 1,
+      sleep: sleeps[i] as string,
+    }));
+
+    const due = new Map<string, number>();
+    await waitFor(
+      "every run to sleep and then complete",
+      30_000,
+      async () => {
+        const { rows } = await env.admin.query<{ id: string; status: string; wake_at: Date | null }>(
+          "SELECT id, status, wake_at FROM durable.runs",
+        );
+        for (const r of rows) if (r.status === "suspended" && r.wake_at) due.set(r.id, r.wake_at.getTime());
+        return rows.length === ids.length && rows.every((r) => r.status === "completed");
+      },
+      20,
+    );
+    const { rows } = await env.admin.query<{ run_id: string; completed_at: Date }>(
+      "SELECT run_id, completed_at FROM durable.journal WHERE kind = 'sleep' ORDER BY run_id",
+    );
+    const lateness = rows.map((r) => r.completed_at.getTime() - (due.get(r.run_id) ?? Number.NaN));
+    console.log(`wake timer: sleeps=${sleeps.join(",")} latenessMs=${lateness.join(",")}`);
+
+    expect(due.size).toBe(ids.length);
+    for (const ms of lateness) expect(ms).toBeLessThan(300);
+    expect(await workers[0]?.stop()).toBe(0);
+  });
+});
