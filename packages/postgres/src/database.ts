@@ -22,6 +22,8 @@ export interface RunRow {
   retry_state: RetryState;
   queue: string | null;
   concurrency_key: string | null;
+  rate_key: string | null;
+  debounce_key: string | null;
   priority: number;
   held_by: string | null;
   continued_from: string | null;
@@ -79,6 +81,8 @@ export interface DurableDatabase {
 export interface SqlContext {
   /** Kysely bound to the durable schema, for built queries. */
   readonly db: Kysely<DurableDatabase>;
+  /** The schema's name (unquoted), e.g. for advisory lock keys. */
+  readonly schema: string;
   /** The schema-qualified, quoted tables, for raw statements. */
   readonly runs: RawBuilder<unknown>;
   readonly journal: RawBuilder<unknown>;
@@ -91,6 +95,7 @@ export interface SqlContext {
 export function sqlContext(db: Kysely<DurableDatabase>, schema: string, channel: string): SqlContext {
   return {
     db: db.withSchema(schema),
+    schema,
     runs: sql.id(schema, "runs"),
     journal: sql.id(schema, "journal"),
     events: sql.id(schema, "events"),

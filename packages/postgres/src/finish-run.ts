@@ -1,8 +1,8 @@
 import { type Lease, LeaseLostError, type NewRun, type RunOutcome } from "@durable/core";
 import { type RawBuilder, sql } from "kysely";
+import { RUN_INSERT_COLUMNS, runValues } from "./create-run.js";
 import { jsonParam, type SqlContext } from "./database.js";
 import { pokeRun } from "./run-control.js";
-import { RUN_INSERT_COLUMNS, runValues } from "./runs.js";
 
 /**
  * Records how an activation ended and drops the lease, in one statement fenced by the lease. Finishing
@@ -27,6 +27,17 @@ function fence(lease: Lease): RawBuilder<unknown> {
     AND status = 'running' AND lease_expires_at > now()`;
 }
 
+/**
+ * A CTE `freed` that says `wake` when the run `fin` returns (with its `queue`) left a slot on a queue whose
+ * limits hold runs back, so the workers claim the held runs now. Read it (`count(*)`) for it to go out.
+ */
+function freedSlot(ctx: SqlContext): RawBuilder<unknown> {
+  return sql`freed AS (
+      SELECT pg_notify(${ctx.channel}, 'wake') FROM fin
+      WHERE EXISTS (SELECT 1 FROM ${ctx.runs} h WHERE h.held_by IS NOT NULL AND coalesce(h.queue, h.workflow) = fin.queue)
+    )`;
+}
+
 function suspend(
   ctx: SqlContext,
   lease: Lease,
@@ -41,9 +52,11 @@ function suspend(
           ELSE ${outcome.wakeAt}::timestamptz END,
         wake_pending = false, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       WHERE ${fence(lease)}
-      RETURNING wake_at
-    ), note AS (SELECT pg_notify(${ctx.channel}, 'wake') FROM fin WHERE wake_at <= now())
-    SELECT EXISTS (SELECT 1 FROM fin) AS finished, (SELECT count(*) FROM note) AS notified`;
+      RETURNING wake_at, coalesce(queue, workflow) AS queue
+    ), note AS (SELECT pg_notify(${ctx.channel}, 'wake') FROM fin WHERE wake_at <= now()),
+    ${freedSlot(ctx)}
+    SELECT EXISTS (SELECT 1 FROM fin) AS finished,
+      (SELECT count(*) FROM note) + (SELECT count(*) FROM freed) AS notified`;
 }
 
 type Terminal = Extract<RunOutcome, { status: "completed" | "failed" | "cancelled" | "blocked" }>;
@@ -60,11 +73,12 @@ function finish(ctx: SqlContext, lease: Lease, outcome: Terminal): Finished {
         cancel_reason = CASE WHEN ${ends}::boolean THEN NULL ELSE cancel_reason END,
         retry_state = '{}', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       WHERE ${fence(lease)}
-      RETURNING id, parent_id
+      RETURNING id, parent_id, coalesce(queue, workflow) AS queue
     ), ${pokeRun(ctx, "parent", sql`(SELECT parent_id FROM fin)`)},
-    note AS (SELECT pg_notify(${ctx.channel}, 'finished:' || id) FROM fin)
+    note AS (SELECT pg_notify(${ctx.channel}, 'finished:' || id) FROM fin),
+    ${freedSlot(ctx)}
     SELECT EXISTS (SELECT 1 FROM fin) AS finished,
-      (SELECT count(*) FROM note) + (SELECT count(*) FROM parent) AS notified`;
+      (SELECT count(*) FROM note) + (SELECT count(*) FROM parent) + (SELECT count(*) FROM freed) AS notified`;
 }
 
 function continueAsNew(ctx: SqlContext, lease: Lease, next: NewRun): Finished {
@@ -73,7 +87,7 @@ function continueAsNew(ctx: SqlContext, lease: Lease, next: NewRun): Finished {
       UPDATE ${ctx.runs} SET status = 'completed', continued_as = ${next.id}::text, finished_at = now(),
         retry_state = '{}', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       WHERE ${fence(lease)}
-      RETURNING id, parent_id
+      RETURNING id, parent_id, coalesce(queue, workflow) AS queue
     ), next AS (
       INSERT INTO ${ctx.runs} (${RUN_INSERT_COLUMNS})
       SELECT ${runValues(next, sql`fin.id`)} FROM fin
@@ -83,7 +97,7 @@ function continueAsNew(ctx: SqlContext, lease: Lease, next: NewRun): Finished {
     note AS (
       SELECT pg_notify(${ctx.channel}, 'finished:' || id) FROM fin
       UNION ALL SELECT pg_notify(${ctx.channel}, 'wake') FROM next
-    )
+    ), ${freedSlot(ctx)}
     SELECT EXISTS (SELECT 1 FROM fin) AS finished,
-      (SELECT count(*) FROM note) + (SELECT count(*) FROM parent) AS notified`;
+      (SELECT count(*) FROM note) + (SELECT count(*) FROM parent) + (SELECT count(*) FROM freed) AS notified`;
 }

@@ -28,6 +28,8 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.cancel_reason !== null) run.cancelReason = row.cancel_reason;
   if (row.queue !== null) run.queue = row.queue;
   if (row.concurrency_key !== null) run.concurrencyKey = row.concurrency_key;
+  if (row.rate_key !== null) run.rateKey = row.rate_key;
+  if (row.debounce_key !== null) run.debounceKey = row.debounce_key;
   if (row.held_by !== null) run.heldBy = row.held_by;
   if (row.continued_from !== null) run.continuedFrom = row.continued_from;
   if (row.continued_as !== null) run.continuedAs = row.continued_as;

@@ -1,45 +1,8 @@
 import type { NewRun, RunFilter, RunRecord } from "@durable/core";
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
+import { RUN_INSERT_COLUMNS, runValues } from "./create-run.js";
 import { jsonParam, type RunRow, type SqlContext } from "./database.js";
 import { toRunRecord } from "./rows.js";
-
-/** The columns `runValues` fills, in its order. */
-export const RUN_INSERT_COLUMNS = sql.raw(
-  "id, workflow, version, status, input, parent_id, tags, wake_at, queue, concurrency_key, priority, continued_from",
-);
-
-/** The values of a new pending run, due at `startAt`, or `delayMs` after the database's now(). */
-export function runValues(run: NewRun, continuedFrom?: RawBuilder<unknown>): RawBuilder<unknown> {
-  const from = continuedFrom ?? sql`${run.continuedFrom ?? null}::text`;
-  return sql`${run.id}::text, ${run.workflow}::text, ${run.version}::text, 'pending',
-    ${jsonParam(run.input)}::json, ${run.parentId ?? null}::text, ${jsonParam(run.tags ?? {})}::jsonb,
-    coalesce(${run.startAt ?? null}::timestamptz, now() + ${run.delayMs ?? 0}::float8 * interval '1 millisecond'),
-    ${run.queue ?? null}::text, ${run.concurrencyKey ?? null}::text, ${run.priority ?? 0}::float8, ${from}`;
-}
-
-type RunWithFlag = RunRow & { created: boolean };
-
-/** Creates a run (announcing it), or returns the existing run with that id. One statement. */
-export async function createRun(ctx: SqlContext, run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
-  // A concurrent insert of the same id that commits after this statement's snapshot leaves both branches
-  // empty (ON CONFLICT waited for it, the SELECT cannot see it); the retry sees it.
-  for (let attempt = 0; ; attempt++) {
-    const { rows } = await sql<RunWithFlag>`
-      WITH ins AS (
-        INSERT INTO ${ctx.runs} (${RUN_INSERT_COLUMNS}) SELECT ${runValues(run)}
-        ON CONFLICT (id) DO NOTHING
-        RETURNING *
-      ), note AS (SELECT pg_notify(${ctx.channel}, 'wake') FROM ins)
-      SELECT ins.*, true AS created, (SELECT count(*) FROM note) AS notified FROM ins
-      UNION ALL
-      SELECT r.*, false, 0 FROM ${ctx.runs} r WHERE r.id = ${run.id} AND NOT EXISTS (SELECT 1 FROM ins)`.execute(
-      ctx.db,
-    );
-    const row = rows[0];
-    if (row) return { run: toRunRecord(row), created: row.created };
-    if (attempt >= 3) throw new Error(`could not create or read run ${run.id}`);
-  }
-}
 
 /** The run with this id. */
 export async function getRun(ctx: SqlContext, id: string): Promise<RunRecord | undefined> {
@@ -116,17 +79,42 @@ export async function pruneRuns(ctx: SqlContext, olderThan: Date): Promise<numbe
   return rows[0]?.pruned ?? 0;
 }
 
-/** The earliest time a run of these workflows is due: a pending or suspended wake, or an expiring lease. */
+/**
+ * The earliest time a run of these workflows is due: a pending or suspended wake, or an expiring lease. A run
+ * a concurrency limit holds is due when a slot frees (a `wake` says so), not at a time, so it is left out.
+ */
 export async function nextWakeAt(ctx: SqlContext, workflows: readonly string[]): Promise<Date | undefined> {
   const names = [...workflows];
   const { rows } = await sql<{ at: Date | null }>`
     SELECT least(
       (SELECT min(wake_at) FROM ${ctx.runs}
-        WHERE status IN ('pending', 'suspended') AND workflow = ANY(${names}::text[])),
+        WHERE status IN ('pending', 'suspended') AND workflow = ANY(${names}::text[])
+          AND (held_by IS NULL OR held_by NOT LIKE 'concurrency:%')),
       (SELECT min(lease_expires_at) FROM ${ctx.runs}
         WHERE status = 'running' AND workflow = ANY(${names}::text[]))
     ) AS at`.execute(ctx.db);
   return rows[0]?.at ?? undefined;
+}
+
+/**
+ * How many runs of these workflows are due and not claimed (pending or suspended past their wake, running
+ * past their lease), and since when the oldest has been due. One statement.
+ */
+export async function dueStats(
+  ctx: SqlContext,
+  workflows: readonly string[],
+): Promise<{ count: number; oldestDueAt?: Date }> {
+  const names = [...workflows];
+  const { rows } = await sql<{ count: number; oldest: Date | null }>`
+    SELECT count(*)::int AS count, min(due_at) AS oldest FROM (
+      SELECT wake_at AS due_at FROM ${ctx.runs}
+      WHERE status IN ('pending', 'suspended') AND wake_at <= now() AND workflow = ANY(${names}::text[])
+      UNION ALL
+      SELECT lease_expires_at FROM ${ctx.runs}
+      WHERE status = 'running' AND lease_expires_at <= now() AND workflow = ANY(${names}::text[])
+    ) due`.execute(ctx.db);
+  const row = rows[0];
+  return row?.oldest ? { count: row.count, oldestDueAt: row.oldest } : { count: 0 };
 }
 
 /** The database's clock. */

@@ -17,11 +17,13 @@ import type {
 } from "@durable/core";
 import type { Kysely } from "kysely";
 import * as claims from "./claims.js";
+import { createRun } from "./create-run.js";
 import { type DurableDatabase, type SqlContext, sqlContext } from "./database.js";
 import * as events from "./events.js";
 import { finishRun } from "./finish-run.js";
 import { channelName } from "./identifiers.js";
 import * as journal from "./journal.js";
+import { releaseRuns, renewLeases } from "./leases.js";
 import { migrate } from "./migrations.js";
 import { ListenerSet, type NotificationSource, parseNotification } from "./notifications.js";
 import * as control from "./run-control.js";
@@ -107,7 +109,7 @@ export class SqlStore implements Store {
 
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
     await this.ready();
-    return runs.createRun(this.ctx, run);
+    return createRun(this.ctx, run);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -132,7 +134,7 @@ export class SqlStore implements Store {
 
   async renewLeases(owner: string, leases: readonly Lease[], leaseMs: number): Promise<LeaseRenewal> {
     await this.ready();
-    return claims.renewLeases(this.ctx, owner, leases, leaseMs);
+    return renewLeases(this.ctx, owner, leases, leaseMs);
   }
 
   async appendJournal(
@@ -151,7 +153,7 @@ export class SqlStore implements Store {
 
   async releaseRuns(leases: readonly Lease[]): Promise<void> {
     await this.ready();
-    return claims.releaseRuns(this.ctx, leases);
+    return releaseRuns(this.ctx, leases);
   }
 
   async requestCancel(id: string, reason: string): Promise<RunChange | undefined> {
@@ -167,6 +169,11 @@ export class SqlStore implements Store {
   async nextWakeAt(workflows: readonly string[]): Promise<Date | undefined> {
     await this.ready();
     return runs.nextWakeAt(this.ctx, workflows);
+  }
+
+  async dueStats(workflows: readonly string[]): Promise<{ count: number; oldestDueAt?: Date }> {
+    await this.ready();
+    return runs.dueStats(this.ctx, workflows);
   }
 
   async sendEvent(runId: string, name: string, payload: Encoded): Promise<EventRecord | undefined> {

@@ -1,4 +1,11 @@
-import { type ClaimedRun, LeaseLostError, type Store, silentLogger } from "@durable/core";
+import {
+  type ClaimedRun,
+  encode,
+  LeaseLostError,
+  type QueueLimit,
+  type Store,
+  silentLogger,
+} from "@durable/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../src/index.js";
@@ -42,6 +49,91 @@ describe.runIf(DATABASE_URL)("Postgres under concurrency and connection loss", (
     expect(new Set(ids).size).toBe(total);
     expect(ids).toHaveLength(total);
     expect(new Set(claimed.map((c) => c.lease.owner)).size).toBeGreaterThan(1);
+  });
+
+  /** Claims with two loops per store until `total` runs completed, each run held `holdMs` at most. */
+  const drain = async (claimers: Store[], total: number, limits: QueueLimit[], holdMs: number) => {
+    let done = 0;
+    const work = async (s: Store, owner: string) => {
+      while (done < total) {
+        const batch = await claim(s, { owner, limit: 4, limits });
+        await Promise.all(
+          batch.map(async (c) => {
+            await sleep(Math.random() * holdMs);
+            await s.finishRun(c.lease, { status: "completed", output: encode(1, "output") });
+            done++;
+          }),
+        );
+        if (batch.length === 0) await sleep(2);
+      }
+    };
+    await Promise.all(claimers.flatMap((s, i) => [work(s, `w${i}a`), work(s, `w${i}b`)]));
+    return done;
+  };
+
+  /** Samples, until `stop` resolves, the most runs of one concurrency key (or all, by `perKey`) running at once. */
+  const mostRunning = async (schema: string, perKey: boolean, stop: Promise<unknown>) => {
+    const sampler = new pg.Client({ connectionString: database.url });
+    await sampler.connect();
+    let stopped = false;
+    void stop.finally(() => {
+      stopped = true;
+    });
+    let most = 0;
+    const group = perKey ? "GROUP BY concurrency_key" : "";
+    while (!stopped) {
+      const { rows } = await sampler.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${schema}".runs WHERE status = 'running' ${group}`,
+      );
+      most = Math.max(most, ...rows.map((r) => r.n));
+    }
+    await sampler.end();
+    return most;
+  };
+
+  it.each([
+    ["per queue", "limited", false, 3],
+    ["per key", "limited-keys", true, 2],
+  ] as const)(
+    "never runs more than a concurrency limit %s, with four stores claiming at once",
+    async (_, schema, perKey, limit) => {
+      const claimers = Array.from({ length: 4 }, () => store(schema));
+      await claimers[0]?.migrate();
+      const total = 90;
+      await Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          claimers[0]?.createRun(newRun(`r${i}`, { queue: "q", concurrencyKey: `k${i % 3}` })),
+        ),
+      );
+      const draining = drain(claimers, total, [{ queue: "q", concurrency: { limit, perKey } }], 10);
+      const most = await mostRunning(schema, perKey, draining);
+      expect(await draining).toBe(total);
+      expect(most).toBe(limit);
+    },
+  );
+
+  it("never starts more than a rate limit allows in any window, with four stores claiming at once", async () => {
+    const claimers = Array.from({ length: 4 }, () => store("rated"));
+    await claimers[0]?.migrate();
+    // More runs than one claim's page of candidates, so that claimers without the lock would race.
+    const total = 80;
+    const limit = 5;
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => claimers[0]?.createRun(newRun(`r${i}`, { queue: "q" }))),
+    );
+    const periodMs = 100;
+    expect(
+      await drain(claimers, total, [{ queue: "q", rateLimit: { limit, periodMs, perKey: false } }], 0),
+    ).toBe(total);
+    const { rows } = await query<{ us: string }>(
+      database.url,
+      "SELECT (extract(epoch FROM started_at) * 1000000)::bigint AS us FROM rated.runs ORDER BY started_at",
+    );
+    const starts = rows.map((r) => Number(r.us));
+    expect(starts).toHaveLength(total);
+    for (let i = 0; i + limit < starts.length; i++) {
+      expect((starts[i + limit] ?? 0) - (starts[i] ?? 0)).toBeGreaterThanOrEqual(periodMs * 1_000);
+    }
   });
 
   it("refuses every write of a worker whose lease expired, racing the claim that takes the run over", async () => {

@@ -3,6 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteStore, postgresStore } from "../src/index.js";
 import { createTestDatabase, DATABASE_URL, type TestDatabase } from "./databases.js";
+import { sleep } from "./helpers.js";
 
 let calls = 0;
 const greet = workflow({ name: "greet" }, async (ctx, input: { name: string }) => {
@@ -24,6 +25,40 @@ const order = workflow({ name: "order" }, async (ctx, input: { id: string }) => 
   });
   return { saved };
 });
+
+let release: () => void = () => {};
+let gate = Promise.resolve();
+const emails = workflow(
+  { name: "emails", concurrency: { limit: 1, key: (input: { user: string }) => input.user } },
+  async (ctx, input: { user: string }) =>
+    ctx.call("send", async () => {
+      await gate;
+      return input.user;
+    }),
+);
+
+/** A limit holds a run back; the run that held the slot finishing wakes the worker (it never polls here). */
+async function runHeldRun(store: Store): Promise<void> {
+  gate = new Promise((resolve) => {
+    release = resolve;
+  });
+  const worker = new Worker({ store, workflows: [emails], logger: silentLogger, pollMs: 60_000 });
+  const client = new Client({ store });
+  await worker.start();
+  try {
+    const a = await client.start(emails, { user: "u1" }, { id: `a:${store.kind}` });
+    const b = await client.start(emails, { user: "u1" }, { id: `b:${store.kind}` });
+    const c = await client.start(emails, { user: "u2" }, { id: `c:${store.kind}` });
+    for (let i = 0; i < 500 && (await client.get(b.id))?.heldBy === undefined; i++) await sleep(10);
+    expect(await client.get(b.id)).toMatchObject({ status: "pending", heldBy: "concurrency:emails/key=u1" });
+    expect((await client.get(c.id))?.status).toBe("running");
+    release();
+    for (const run of [a, b, c]) expect(await run.result({ timeout: "10s" })).toBeDefined();
+    expect((await client.get(b.id))?.heldBy).toBeUndefined();
+  } finally {
+    await worker.stop({ graceMs: 1_000 });
+  }
+}
 
 async function runEndToEnd(store: Store): Promise<void> {
   const worker = new Worker({
@@ -69,6 +104,15 @@ describe("the engine on the SQL stores", () => {
     }
   });
 
+  it("holds a run past its concurrency limit and runs it when the slot frees, on pgliteStore", async () => {
+    const store = pgliteStore();
+    try {
+      await runHeldRun(store);
+    } finally {
+      await store.close();
+    }
+  });
+
   describe.runIf(DATABASE_URL)("on Postgres", () => {
     let database: TestDatabase;
     beforeAll(async () => {
@@ -80,6 +124,15 @@ describe("the engine on the SQL stores", () => {
       const store = postgresStore({ connectionString: database.url, logger: silentLogger });
       try {
         await runEndToEnd(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("holds a run past its concurrency limit and runs it when the slot frees, on postgresStore", async () => {
+      const store = postgresStore({ connectionString: database.url, schema: "held", logger: silentLogger });
+      try {
+        await runHeldRun(store);
       } finally {
         await store.close();
       }

@@ -3,6 +3,7 @@ import {
   type Lease,
   type NewJournalEntry,
   type NewRun,
+  type QueueLimit,
   type Store,
   type StoreNotification,
 } from "@durable/core";
@@ -54,6 +55,7 @@ export function claim(
     limit?: number;
     leaseMs?: number;
     maxRecoveries?: number;
+    limits?: QueueLimit[];
   } = {},
 ) {
   const request = {
@@ -62,6 +64,7 @@ export function claim(
     leaseMs: options.leaseMs ?? 60_000,
     workflows: options.workflows ?? ["w"],
     ...(options.maxRecoveries !== undefined ? { maxRecoveries: options.maxRecoveries } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
   };
   return store.claimRuns(request);
 }

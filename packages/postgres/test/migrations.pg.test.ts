@@ -1,6 +1,6 @@
 import { SchemaAheadError, type Store, silentLogger } from "@durable/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { latestVersion, migrationSql, postgresStore } from "../src/index.js";
+import { latestVersion, migrationSql, migrations, postgresStore } from "../src/index.js";
 import { createTestDatabase, DATABASE_URL, query, type TestDatabase } from "./databases.js";
 import { claim, newRun } from "./helpers.js";
 
@@ -36,6 +36,33 @@ describe.runIf(DATABASE_URL)("Postgres migrations", () => {
     expect(rows.map((r) => r.version)).toEqual(Array.from({ length: latestVersion() }, (_, i) => i + 1));
     await migrators[0]?.createRun(newRun("r1"));
     expect(await migrators[3]?.getRun("r1")).toBeDefined();
+  });
+
+  it("brings a version 1 database with runs in it to the latest version, the runs still claimable", async () => {
+    const [init] = migrations();
+    if (!init) throw new Error("no migrations");
+    await query(
+      database.url,
+      `CREATE SCHEMA v1;
+       CREATE TABLE v1.migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+       ${init.template.replaceAll("{{schema}}", "v1")}
+       INSERT INTO v1.migrations (version, name) VALUES (1, '0001_init');
+       INSERT INTO v1.runs (id, workflow, version, status, input, wake_at, queue)
+         VALUES ('old', 'w', '1', 'pending', '{"f":"sj1","json":1}', now(), 'q');`,
+    );
+    const upgraded = store("v1");
+    await upgraded.migrate();
+    const { rows } = await query<{ version: number }>(
+      database.url,
+      "SELECT max(version) AS version FROM v1.migrations",
+    );
+    expect(rows[0]?.version).toBe(latestVersion());
+    await upgraded.createRun(newRun("new", { queue: "q", rateKey: "k" }));
+    const claimed = await claim(upgraded, {
+      limits: [{ queue: "q", concurrency: { limit: 1, perKey: false } }],
+    });
+    expect(claimed.map((c) => c.run.id)).toEqual(["old"]);
+    expect(await upgraded.getRun("new")).toMatchObject({ heldBy: "concurrency:q", rateKey: "k" });
   });
 
   it("migrates on first use unless told not to", async () => {
@@ -111,6 +138,9 @@ describe("migrationSql", () => {
 
   it("ships its migrations with the built package", async () => {
     const built = await import("../dist/index.js");
-    expect(built.migrations().map((m: { name: string }) => m.name)).toContain("0001_init");
+    expect(built.migrations().map((m: { name: string }) => m.name)).toEqual([
+      "0001_init",
+      "0002_flow_control",
+    ]);
   });
 });

@@ -62,5 +62,25 @@ describe.runIf(DATABASE_URL)("statements per store call on Postgres", () => {
     expect(await count(() => store.wakeRun("r1"))).toBe(1);
     expect(await count(() => store.requestCancel("r2", "x"))).toBe(1);
     expect(await count(() => store.nextWakeAt(["w"]))).toBe(1);
+    expect(await count(() => store.dueStats?.(["w"]) ?? Promise.resolve())).toBe(1);
+  });
+
+  it("spends one statement on a debounced start, whether it creates the run or replaces its input", async () => {
+    const debounce = { key: "k", periodMs: 60_000 };
+    expect(await count(() => store.createRun(newRun("d1", { workflow: "d", debounce })))).toBe(1);
+    expect(await count(() => store.createRun(newRun("d2", { workflow: "d", debounce })))).toBe(1);
+  });
+
+  it("claims without limits in one statement that takes no lock; with limits in one short transaction", async () => {
+    await store.createRun(newRun("q1", { workflow: "lim", queue: "q" }));
+    await store.createRun(newRun("q2", { workflow: "lim", queue: "q" }));
+    const plain = await count(() => claim(store, { workflows: ["nothing"] }));
+    expect(plain).toBe(1);
+    expect(statements.join("\n")).not.toContain("advisory");
+    const limits = [{ queue: "q", concurrency: { limit: 1, perKey: false } }];
+    expect(await count(() => claim(store, { workflows: ["lim"], limits }))).toBe(5);
+    expect(statements[0]).toMatch(/^begin/i);
+    expect(statements[1]).toContain("pg_advisory_xact_lock");
+    expect(statements.at(-1)).toMatch(/^commit/i);
   });
 });

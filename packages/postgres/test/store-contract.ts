@@ -4,6 +4,7 @@ import { claimsContract } from "./contract/claims-contract.js";
 import { controlContract } from "./contract/control-contract.js";
 import { eventsContract } from "./contract/events-contract.js";
 import { finishContract } from "./contract/finish-contract.js";
+import { flowControlContract } from "./contract/flow-control-contract.js";
 import { runsContract } from "./contract/runs-contract.js";
 
 /** Makes a fresh, empty store for one test; the suite closes it after the test. */
@@ -34,5 +35,6 @@ export function describeStoreContract(name: string, make: StoreFactory): void {
     describe("finishing runs", () => finishContract(current));
     describe("cancel, retry and wake-ups", () => controlContract(current));
     describe("events and notifications", () => eventsContract(current));
+    describe("flow control", () => flowControlContract(current));
   });
 }
