@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import type { Store } from "@durable/core";
+import { postgresStore } from "@durable/postgres";
+import pg from "pg";
+import { countingLogger } from "./counting-logger.js";
+import { CountingPool } from "./statement-counter.js";
+
+/** The server: DATABASE_URL, or the local default. */
+export const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** A fresh database for one measured run, with a counting worker pool and an uncounted one. */
+export interface BenchDatabase {
+  readonly url: string;
+  /** The worker's pool: its statements are counted. */
+  readonly pool: CountingPool;
+  /** The worker's store, on `pool`. */
+  readonly store: Store;
+  /** A store for starting runs, on its own connections (not counted). */
+  readonly clientStore: Store;
+  /** The logger of the worker and the stores: counts warnings by message. */
+  readonly logger: ReturnType<typeof countingLogger>;
+  /** An uncounted connection to observe the database. */
+  readonly observer: pg.Client;
+  drop(): Promise<void>;
+}
+
+async function onServer(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates `durable_bench_<random>`, migrates it, and opens the pools; `drop()` closes and removes it.
+ * @example
+ * const db = await createBenchDatabase(new Map());
+ * try { ... } finally { await db.drop(); }
+ */
+export async function createBenchDatabase(
+  warnings: Map<string, number>,
+  poolSize = 10,
+): Promise<BenchDatabase> {
+  const name = `durable_bench_${randomBytes(6).toString("hex")}`;
+  await onServer(`CREATE DATABASE "${name}"`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const logger = countingLogger(warnings);
+  // The store makes poolSize + 1 connections when it owns its pool (one listens); so does this one.
+  const pool = new CountingPool({ connectionString: url.toString(), max: poolSize + 1, keepAlive: true });
+  // Migrated once below through clientStore, so the counted store spends no statement on migrations.
+  const store = postgresStore({ pool, logger, migrate: false });
+  const clientStore = postgresStore({ connectionString: url.toString(), poolSize: 8, listen: false, logger });
+  await clientStore.migrate();
+  const observer = new pg.Client({ connectionString: url.toString() });
+  await observer.connect();
+  return {
+    url: url.toString(),
+    pool,
+    store,
+    clientStore,
+    observer,
+    logger,
+    drop: async () => {
+      await store.close();
+      await pool.end();
+      await clientStore.close();
+      await observer.end();
+      await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+/** Runs by status, from the observer connection. */
+export async function statusCounts(db: BenchDatabase): Promise<Record<string, number>> {
+  const { rows } = await db.observer.query<{ status: string; n: number }>(
+    "SELECT status, count(*)::int AS n FROM durable.runs GROUP BY status",
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
