@@ -23,6 +23,7 @@ import type { AnySchedule } from "./schedule.js";
 import { Scheduler } from "./scheduler.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
 import { inActivationSpan, traceStepAttempt, traceTags } from "./tracing.js";
+import { WakeTimers } from "./wake-timers.js";
 import type { WorkerObserver } from "./worker-observer.js";
 
 /** Options of `new Worker()`. */
@@ -97,7 +98,7 @@ export class Worker {
   private state: "idle" | "running" | "stopping" | "stopped" = "idle";
   private claiming = false;
   private claimAgain = false;
-  private wakeTimer: { at: number; cancel: () => void } | undefined;
+  private readonly wakeTimers: WakeTimers;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -121,6 +122,7 @@ export class Worker {
     this.scope = guard ? determinismGuard(this.logger) : undefined;
     this.retryHoldMs = parseDuration(options.retryHold ?? "5s", "retryHold");
     this.limits = queueLimits(options.workflows);
+    this.wakeTimers = new WakeTimers(this.clock, () => this.triggerClaim());
     this.scheduler =
       options.schedules && options.schedules.length > 0
         ? new Scheduler(this.store, options.schedules, this.clock, this.logger)
@@ -170,7 +172,7 @@ export class Worker {
     this.scheduler?.stop();
     this.unsubscribe?.();
     clearInterval(this.pollTimer);
-    this.wakeTimer?.cancel();
+    this.wakeTimers.stop();
     for (const active of this.active.values()) active.engine.drain();
     const graceMs = options.graceMs ?? 30_000;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -199,14 +201,7 @@ export class Worker {
   }
 
   private armWake(at: number): void {
-    if (this.state !== "running") return;
-    if (this.wakeTimer && this.wakeTimer.at <= at) return;
-    this.wakeTimer?.cancel();
-    const cancel = this.clock.setTimer(at, () => {
-      this.wakeTimer = undefined;
-      this.triggerClaim();
-    });
-    this.wakeTimer = { at, cancel };
+    if (this.state === "running") this.wakeTimers.add(at);
   }
 
   private triggerClaim(): void {
