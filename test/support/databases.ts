@@ -11,8 +11,8 @@ export interface ProcessDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
+async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     return await fn(client);
@@ -22,21 +22,21 @@ async function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * Creates `durable_proc_<random>`; `drop()` removes it and ends whatever is still connected to it.
+ * Creates `durable_proc_<random>` on the server of `serverUrl` (default SERVER_URL); `drop()` removes it and ends whatever is still connected to it.
  * @example
  * const database = await createProcessDatabase();
  * afterAll(() => database.drop());
  */
-export async function createProcessDatabase(prefix = "durable_proc"): Promise<ProcessDatabase> {
-  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  await onServer((c) => c.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(SERVER_URL);
+export async function createProcessDatabase(serverUrl = SERVER_URL): Promise<ProcessDatabase> {
+  const name = `durable_proc_${randomBytes(6).toString("hex")}`;
+  await onServer(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
     drop: async () => {
-      await onServer((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }

@@ -23,6 +23,8 @@ export interface ProcessEnv {
   waitForCompleted(count: number, timeoutMs: number): Promise<void>;
   /** The database's clock. */
   now(): Promise<Date>;
+  /** Opens a new admin connection (after a server restart ended the old one). */
+  reconnect(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,8 +34,8 @@ export interface ProcessEnv {
  * const env = await createProcessEnv();
  * afterAll(() => env.close());
  */
-export async function createProcessEnv(): Promise<ProcessEnv> {
-  const database = await createProcessDatabase();
+export async function createProcessEnv(serverUrl?: string): Promise<ProcessEnv> {
+  const database = await createProcessDatabase(serverUrl);
   const store: Store = postgresStore({
     connectionString: database.url,
     listen: false,
@@ -41,8 +43,14 @@ export async function createProcessEnv(): Promise<ProcessEnv> {
     logger: silentLogger,
   });
   await store.migrate();
-  const admin = new pg.Client({ connectionString: database.url });
-  await admin.connect();
+  const connectAdmin = async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    // A restart ends this connection too; its statements fail, the event must not end the test run.
+    client.on("error", () => {});
+    await client.connect();
+    return client;
+  };
+  let admin = await connectAdmin();
   await admin.query(STEP_EXECUTIONS_DDL);
   const wf = processWorkflow({
     record: () => Promise.reject(new Error("steps run in the worker processes, never in the test")),
@@ -58,7 +66,9 @@ export async function createProcessEnv(): Promise<ProcessEnv> {
 
   return {
     database,
-    admin,
+    get admin() {
+      return admin;
+    },
     statusCounts,
     async startRuns(count, input, prefix = "run") {
       const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
@@ -81,6 +91,10 @@ export async function createProcessEnv(): Promise<ProcessEnv> {
     async now() {
       const { rows } = await admin.query<{ now: Date }>("SELECT clock_timestamp() AS now");
       return rows[0]?.now as Date;
+    },
+    async reconnect() {
+      await admin.end().catch(() => {});
+      admin = await connectAdmin();
     },
     async close() {
       await store.close();
