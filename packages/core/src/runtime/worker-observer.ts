@@ -2,6 +2,8 @@
 export interface WorkerObserver {
   /** A claim returned `count` runs. */
   claimed?(count: number): void;
+  /** An activation began; `firstStart` when the run had never run before. */
+  activationStarted?(workflow: string, firstStart: boolean): void;
   /** An activation ended; `outcome` is completed, failed, cancelled, suspended, blocked, continued or released. */
   activationEnded?(workflow: string, outcome: string): void;
   /** A step attempt ended. */

@@ -288,6 +288,7 @@ export class Worker {
   ): Promise<void> {
     try {
       const attributes = { runId: run.id, workflow: run.workflow, attempt: run.attempts };
+      this.options.observer?.activationStarted?.(run.workflow, run.attempts === 1);
       const outcome = await inActivationSpan(attributes, run.tags, () => engine.run());
       this.options.observer?.activationEnded?.(run.workflow, outcome.type);
       if (outcome.type === "released") {
