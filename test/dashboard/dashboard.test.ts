@@ -152,6 +152,29 @@ describe("the dashboard in a real browser", () => {
     await page.screenshot({ path: `${ARTIFACTS}run-timeline.png`, fullPage: true });
   });
 
+  it("forks a run from a timeline entry and opens the new run", async () => {
+    const source = runs.pro?.id as string;
+    await page.goto(`${dashboard.url}runs/${encodeURIComponent(source)}`);
+    await page.hover('tr.entry[data-seq="3"]');
+    const dialog = new Promise<string>((resolve) =>
+      page.once("dialog", (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await page.click('tr.entry[data-seq="3"] button[data-action="fork"]');
+    expect(await dialog).toContain(`Fork run ${source} from #3?`);
+    await page.waitForURL((url) => !url.pathname.endsWith(encodeURIComponent(source)));
+    const forkId = decodeURIComponent(new URL(page.url()).pathname.split("/").at(-1) as string);
+    expect((await client.get(forkId))?.tags["durable.forkedFrom"]).toBe(source);
+    expect((await client.journal(forkId)).slice(0, 3).map((e) => e.name)).toEqual([
+      "fetch-user",
+      "send-welcome",
+      "sleep",
+    ]);
+    await page.locator(`.facts a.run-id[title="${source}"]`).waitFor();
+  });
+
   it("cancels a run through its page after the confirm dialog", async () => {
     const drip = runs.drip?.id as string;
     await page.goto(`${dashboard.url}runs/${encodeURIComponent(drip)}`);
