@@ -11,6 +11,8 @@ import { Option } from "commander";
 import { usageError } from "./cli-error.js";
 import { describeTarget } from "./database/database-target.js";
 import { type HeldDatabase, holdDatabase } from "./database/hold-database.js";
+import { serveMetrics } from "./metrics/serve-metrics.js";
+import { createWorkerMetrics } from "./metrics/worker-metrics.js";
 import { parseCount, parseDurationArg } from "./parse-args.js";
 import { type Session, sessionWorkflows } from "./session.js";
 
@@ -20,6 +22,8 @@ export interface WorkerFlags {
   queue?: string;
   grace?: number;
   logPayloads?: boolean;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 /**
@@ -37,7 +41,11 @@ export function addWorkerOptions(command: Command): Command {
         "on Ctrl-C, how long running steps may finish (default 30s)",
       ).argParser(parseDurationArg),
     )
-    .option("--log-payloads", "let inputs, outputs and results into the logs (redacted by default)");
+    .option("--log-payloads", "let inputs, outputs and results into the logs (redacted by default)")
+    .option("--metrics-port <n>", "serve Prometheus metrics at http://127.0.0.1:<n>/metrics", (t) =>
+      parseCount(t, 0, 65_535),
+    )
+    .option("--metrics-host <host>", "the address the metrics endpoint binds (default 127.0.0.1)");
 }
 
 /** A worker on a held database. */
@@ -47,6 +55,7 @@ export interface WorkerHost {
   client: Client;
   workflows: AnyWorkflow[];
   graceMs: number;
+  metrics?: { url: string; close(): Promise<void> };
 }
 
 // A workflow's runs go to its `queue`, by default one named after the workflow.
@@ -73,6 +82,13 @@ export async function startWorkerHost(session: Session, flags: WorkerFlags): Pro
   try {
     await db.store.migrate();
     const schedules = session.loaded.config.schedules ?? [];
+    const metrics =
+      flags.metricsPort === undefined
+        ? undefined
+        : createWorkerMetrics(
+            db.store,
+            workflows.map((w) => w.name),
+          );
     const options: WorkerOptions = {
       store: db.store,
       workflows,
@@ -82,18 +98,35 @@ export async function startWorkerHost(session: Session, flags: WorkerFlags): Pro
       pollMs: settings.pollMs ?? (db.port === undefined ? 1_000 : 250),
       ...(settings.leaseMs !== undefined ? { leaseMs: settings.leaseMs } : {}),
       ...(schedules.length > 0 ? { schedules } : {}),
+      ...(metrics ? { observer: metrics.observer } : {}),
     };
     const worker = new Worker(options);
     await worker.start();
+    const served =
+      metrics && flags.metricsPort !== undefined
+        ? await serveMetrics(metrics.registry, {
+            port: flags.metricsPort,
+            ...(flags.metricsHost ? { host: flags.metricsHost } : {}),
+          })
+        : undefined;
     session.logger.info(
       {
         database: describeTarget(session.target),
         ...(db.port !== undefined ? { servedOn: `127.0.0.1:${db.port}` } : {}),
         grace: formatDuration(graceMs),
+        ...(served ? { metrics: served.url } : {}),
       },
       "worker ready",
     );
-    return { worker, db, client: new Client({ store: db.store, workflows }), workflows, graceMs };
+    const host: WorkerHost = {
+      worker,
+      db,
+      client: new Client({ store: db.store, workflows }),
+      workflows,
+      graceMs,
+    };
+    if (served) host.metrics = served;
+    return host;
   } catch (error) {
     await db.close();
     throw error;
@@ -109,6 +142,7 @@ export async function stopWorkerHost(host: WorkerHost): Promise<void> {
   try {
     await host.worker.stop({ graceMs: host.graceMs });
   } finally {
+    await host.metrics?.close();
     await host.db.close();
   }
 }
