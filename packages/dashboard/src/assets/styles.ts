@@ -171,6 +171,7 @@ table.timeline .num { text-align: right; white-space: nowrap; font-variant-numer
 .pending-row .name { font-family: inherit; font-style: italic; }
 .value-cell { max-width: 360px; word-break: break-word; }
 .value-cell code { color: var(--text); }
+.value-cell code.one-line { display: inline-block; max-width: 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
 details.value summary { cursor: pointer; display: flex; gap: 6px; align-items: baseline; list-style: none; }
 details.value summary::-webkit-details-marker { display: none; }
 details.value summary::before { content: "▸"; color: var(--muted); font-size: 11px; }
@@ -179,7 +180,11 @@ details.value summary code { overflow: hidden; text-overflow: ellipsis; white-sp
 details.value pre { margin-top: 6px; background: var(--faint); padding: 8px 10px; border-radius: 6px; max-height: 240px; overflow: auto; }
 .row-actions { width: 1%; white-space: nowrap; text-align: right; }
 
-.lower { display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 420px); gap: 16px; align-items: start; }
+.lower { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 16px; align-items: start; }
+.path-card { min-width: 380px; }
+.side { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0 16px; align-items: start; }
+.side > #run-children { grid-column: 1 / -1; }
+.side > #run-children:empty { display: none; }
 .path-scroll { overflow-x: auto; display: flex; justify-content: center; padding: 8px 0; }
 .legend { display: flex; gap: 6px; align-items: center; justify-content: center; flex-wrap: wrap; }
 .lg { width: 12px; height: 12px; display: inline-block; border-radius: 3px; border: 1.5px solid; margin-left: 8px; }

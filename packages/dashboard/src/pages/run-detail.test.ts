@@ -68,10 +68,10 @@ describe("a run's page", () => {
     ]);
     expect(html).toContain('<td class="num">1h</td>');
     expect(html).toContain("until 2030-01-01 10:00:00");
-    expect(html).toContain('<span class="muted">= </span><code>true</code>');
+    expect(html).toContain('<span class="muted">= </span><code class="one-line" title="true">true</code>');
     expect(html).toContain('<td class="num">2h</td>');
     expect(html).toContain(
-      '<span class="muted">payload </span><code>{&quot;by&quot;:&quot;ann&quot;}</code>',
+      '<span class="muted">payload </span><code class="one-line" title="{&quot;by&quot;:&quot;ann&quot;}">{&quot;by&quot;:&quot;ann&quot;}</code>',
     );
     expect(html).toContain("&quot;approvedBy&quot;: &quot;ann&quot;");
     expect(html).toMatch(/class="bar kind-sleep tone-ok" style="left:0\.000%;width:33\.333%"/);

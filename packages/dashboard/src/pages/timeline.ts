@@ -75,8 +75,8 @@ function valueCell(entry: JournalEntry, view: RunView, base: string): SafeHtml {
 
 function valueView(value: unknown): SafeHtml {
   const compact = formatValue(value, 0);
-  if (compact.length <= 70) return html`<code>${compact}</code>`;
-  return html`<details class="value"><summary><code>${formatValueShort(value, 70)}</code></summary><pre>${formatValue(value)}</pre></details>`;
+  if (compact.length <= 60) return html`<code class="one-line" title="${compact}">${compact}</code>`;
+  return html`<details class="value"><summary><code>${formatValueShort(value, 60)}</code></summary><pre>${formatValue(value)}</pre></details>`;
 }
 
 function entryRow(entry: JournalEntry, view: RunView, span: Span, base: string): SafeHtml {
