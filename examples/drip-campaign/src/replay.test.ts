@@ -1,0 +1,14 @@
+import { replayProperty } from "@durable/testing";
+import fc from "fast-check";
+import { it } from "vitest";
+import { dripCampaign } from "./workflows.js";
+
+it("resumes a drip campaign after a crash at any journal entry, through 90 days and daily checks", async () => {
+  await replayProperty(dripCampaign, {
+    input: fc.record({
+      userId: fc.stringMatching(/^u-[a-z0-9]{1,6}$/),
+      email: fc.constant("ann@example.com"),
+    }),
+    steps: { "still-active": fc.boolean(), upgraded: fc.boolean() },
+  });
+});
