@@ -4,7 +4,11 @@ import { serve } from "@hono/node-server";
 import { isLoopback } from "./auth/is-loopback.js";
 import { createDashboard, type DashboardOptions } from "./create-dashboard.js";
 
-/** The port `serveDashboard` listens on unless told otherwise. */
+/**
+ * The port `serveDashboard` listens on unless told otherwise.
+ * @example
+ * await serveDashboard({ client, port: DEFAULT_DASHBOARD_PORT }); // http://127.0.0.1:4800/
+ */
 export const DEFAULT_DASHBOARD_PORT = 4800;
 
 /** Options of `serveDashboard`: the dashboard's, plus where to listen. */

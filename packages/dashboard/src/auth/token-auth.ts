@@ -3,7 +3,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { deny } from "./deny.js";
 
-/** The cookie that `/?token=<token>` sets. */
+/**
+ * The cookie that `/?token=<token>` sets (HttpOnly, SameSite=Strict).
+ * @example
+ * await fetch(url, { headers: { cookie: `${TOKEN_COOKIE}=${token}` } });
+ */
 export const TOKEN_COOKIE = "durable_dashboard_token";
 
 function digest(text: string): Buffer {

@@ -15,7 +15,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch] as string);
 }
 
-/** Markup that is already safe: produced by `html` or `raw`, never by interpolating user data as-is. */
+/**
+ * Markup that is already safe: produced by `html` or `raw`, never by interpolating user data as-is.
+ * @example
+ * const cell: SafeHtml = html`<td>${name}</td>`; cell.value; // the markup as a string
+ */
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
