@@ -53,6 +53,19 @@ describe("durable on the embedded database", () => {
     ]);
   });
 
+  it("forks a finished run from a journal entry: earlier entries are reused, the rest runs live", async () => {
+    const id = (await cli(project, "start", "greet", "--input", '{"name":"Lin"}')).stdout.trim();
+    await runReaches(project, id, ["completed"]);
+    const forked = await cli(project, "fork", id, "--from", "2", "--id", `${id}-fork`);
+    expect(forked.code, forked.stderr).toBe(0);
+    expect(forked.stdout).toBe(`${id}-fork\n`);
+    const shown = await runReaches(project, `${id}-fork`, ["completed"]);
+    expect(shown.run.output).toBe("Hello, Lin!");
+    expect(shown.journal.map((e) => `${e.seq}:${e.kind}`)).toEqual(["0:call", "1:sleep", "2:decide"]);
+    expect((await cli(project, "fork", "no-such-run", "--from", "0")).code).toBe(1);
+    expect((await cli(project, "fork", id)).code).toBe(2);
+  });
+
   it("prints show's timeline without colour when piped", async () => {
     const id = (await cli(project, "start", "greet", "--input", '{"name":"Bo"}')).stdout.trim();
     await runReaches(project, id, ["completed"]);

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerCancel } from "./commands/cancel.js";
 import { registerDev } from "./commands/dev.js";
 import { registerExport } from "./commands/export.js";
+import { registerFork } from "./commands/fork.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerPrune } from "./commands/prune.js";
 import { registerReplay } from "./commands/replay.js";
@@ -43,6 +44,7 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerSendEvent(program);
   registerCancel(program);
   registerRetry(program);
+  registerFork(program);
   registerExport(program);
   registerReplay(program);
   registerPrune(program);
