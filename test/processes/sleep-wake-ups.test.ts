@@ -3,11 +3,10 @@ import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
 import { waitFor } from "../support/wait-for.js";
 import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
 
-// Bug in packages/core (Worker.armWake): the worker keeps one local timer, for the earliest wake-up it
-// has heard of, and ignores later ones. When that timer fires nothing re-arms it for the next-earliest
-// sleeper, so every later sleep ends at the next fallback poll instead of on time (DESIGN.md, "Claiming
-// and leases": "a sleep ends on time, not at the next poll"). W3 of the benchmark shows the same thing:
-// its lateness follows pollMs.
+// The worker once kept one local timer, for the earliest wake-up it had heard of, and never re-armed it for
+// the next sleeper: every later sleep ended at the next fallback poll instead of on time (DESIGN.md,
+// "Claiming and leases"). Found by this test; fixed in packages/core (062a6ed). The poll is 10 s here, so a
+// wake-up that waits for it cannot pass.
 describe("a worker holding runs that sleep for different lengths", () => {
   let env: ProcessEnv;
   let workers: WorkerProcess[] = [];
