@@ -8,6 +8,9 @@ import { CountingPool } from "./statement-counter.js";
 /** The server: DATABASE_URL, or the local default. */
 export const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
+/** Connections of the worker's store, as `postgresStore`'s default; BENCH_POOL changes it for experiments. */
+export const WORKER_POOL_SIZE = Number(process.env.BENCH_POOL ?? 10);
+
 /** A fresh database for one measured run, with a counting worker pool and an uncounted one. */
 export interface BenchDatabase {
   readonly url: string;
@@ -42,7 +45,7 @@ async function onServer(text: string): Promise<void> {
  */
 export async function createBenchDatabase(
   warnings: Map<string, number>,
-  poolSize = 10,
+  poolSize = WORKER_POOL_SIZE,
 ): Promise<BenchDatabase> {
   const name = `durable_bench_${randomBytes(6).toString("hex")}`;
   await onServer(`CREATE DATABASE "${name}"`);

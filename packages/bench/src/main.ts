@@ -1,7 +1,7 @@
 // `npm run bench`: each workload BENCH_REPEATS times (at least 3), each run on a fresh database.
 // BENCH_ONLY=ceiling,store,w1,w2,w3,replay picks workloads (for profiling one with `node --cpu-prof`).
 import { loadavg } from "node:os";
-import { type BenchDatabase, createBenchDatabase, SERVER_URL } from "./bench-database.js";
+import { type BenchDatabase, createBenchDatabase, SERVER_URL, WORKER_POOL_SIZE } from "./bench-database.js";
 import { WORKER_SETTINGS } from "./bench-worker.js";
 import { insertCommitRate } from "./ceiling.js";
 import { fmt } from "./report.js";
@@ -33,7 +33,7 @@ const load = () =>
     .join(" ");
 console.log(`durable bench on ${new URL(SERVER_URL).host}: ${REPEATS} runs of ${[...ONLY].join(", ")}`);
 console.log(
-  `one worker in this process (concurrency ${WORKER_SETTINGS.concurrency}, pollMs ${WORKER_SETTINGS.pollMs}, pool 10 + 1 LISTEN); load average before: ${load()}`,
+  `one worker in this process (concurrency ${WORKER_SETTINGS.concurrency}, pollMs ${WORKER_SETTINGS.pollMs}, pool ${WORKER_POOL_SIZE} + 1 LISTEN); load average before: ${load()}`,
 );
 for (let i = 1; i <= REPEATS; i++) {
   const line: string[] = [];
