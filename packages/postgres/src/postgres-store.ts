@@ -64,6 +64,8 @@ export function postgresStore(options: PostgresStoreOptions): Store {
     release: async () => {
       if (owned) await db.destroy();
     },
+    // The LISTEN connection comes from the pool too.
+    statementsInFlight: Math.max(1, (pool.options.max ?? 10) - (listen ? 1 : 0)),
   });
 }
 

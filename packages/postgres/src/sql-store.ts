@@ -16,11 +16,13 @@ import type {
   StoreNotification,
 } from "@durable/core";
 import type { Kysely } from "kysely";
+import { Batcher } from "./batcher.js";
 import * as claims from "./claims.js";
 import { createRun } from "./create-run.js";
 import { type DurableDatabase, type SqlContext, sqlContext } from "./database.js";
 import * as events from "./events.js";
 import { finishRun } from "./finish-run.js";
+import { type Finish, finishRuns } from "./finish-runs.js";
 import { channelName } from "./identifiers.js";
 import * as journal from "./journal.js";
 import { releaseRuns, renewLeases } from "./leases.js";
@@ -39,7 +41,12 @@ export interface SqlStoreParts {
   autoMigrate: boolean;
   /** Ends the connections this store owns. */
   release: () => Promise<void>;
+  /** Group commit of journal appends and finishes: how many statements may run at once (the pool's size). */
+  statementsInFlight: number;
 }
+
+/** The most appends (or finishes) one statement writes. */
+const MAX_BATCH = 500;
 
 /** The `Store` over Postgres or PGlite: one class, the same SQL. */
 export class SqlStore implements Store {
@@ -48,6 +55,8 @@ export class SqlStore implements Store {
   private readonly db: Kysely<DurableDatabase>;
   private readonly ctx: SqlContext;
   private readonly listeners = new ListenerSet();
+  private readonly appends: Batcher<journal.Append, Date>;
+  private readonly finishes: Batcher<Finish, void>;
   private migrated: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -56,6 +65,9 @@ export class SqlStore implements Store {
     this.schema = parts.schema;
     this.db = parts.db;
     this.ctx = sqlContext(parts.db, parts.schema, channelName(parts.schema));
+    const batching = { maxSize: MAX_BATCH, maxInFlight: parts.statementsInFlight };
+    this.appends = new Batcher((items) => journal.appendJournalEntries(this.ctx, items), batching);
+    this.finishes = new Batcher((items) => finishRuns(this.ctx, items), batching);
   }
 
   async migrate(): Promise<void> {
@@ -137,18 +149,23 @@ export class SqlStore implements Store {
     return renewLeases(this.ctx, owner, leases, leaseMs);
   }
 
+  /** Group commit: the appends of one turn of the event loop share a statement (see `appendJournalEntries`). */
   async appendJournal(
     lease: Lease,
     entry: NewJournalEntry,
     options?: { consumeEvent?: string },
   ): Promise<Date> {
     await this.ready();
-    return journal.appendJournal(this.ctx, lease, entry, options);
+    const append: journal.Append = { lease, entry };
+    if (options?.consumeEvent !== undefined) append.consumeEvent = options.consumeEvent;
+    return this.appends.add(append);
   }
 
+  /** Group commit: the suspends and ends of one turn of the event loop share a statement (see `finishRuns`). */
   async finishRun(lease: Lease, outcome: RunOutcome): Promise<void> {
     await this.ready();
-    return finishRun(this.ctx, lease, outcome);
+    if (outcome.status === "continued") return finishRun(this.ctx, lease, outcome);
+    return this.finishes.add({ lease, outcome });
   }
 
   async releaseRuns(leases: readonly Lease[]): Promise<void> {

@@ -49,9 +49,12 @@ async function runHeldRun(store: Store): Promise<void> {
     const a = await client.start(emails, { user: "u1" }, { id: `a:${store.kind}` });
     const b = await client.start(emails, { user: "u1" }, { id: `b:${store.kind}` });
     const c = await client.start(emails, { user: "u2" }, { id: `c:${store.kind}` });
-    for (let i = 0; i < 500 && (await client.get(b.id))?.heldBy === undefined; i++) await sleep(10);
+    const settled = async () =>
+      (await client.get(b.id))?.heldBy !== undefined && (await client.get(c.id))?.status === "running";
+    for (let i = 0; i < 500 && !(await settled()); i++) await sleep(10);
     expect(await client.get(b.id)).toMatchObject({ status: "pending", heldBy: "concurrency:emails/key=u1" });
     expect((await client.get(c.id))?.status).toBe("running");
+    expect((await client.get(a.id))?.status).toBe("running");
     release();
     for (const run of [a, b, c]) expect(await run.result({ timeout: "10s" })).toBeDefined();
     expect((await client.get(b.id))?.heldBy).toBeUndefined();

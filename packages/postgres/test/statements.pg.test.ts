@@ -65,6 +65,37 @@ describe.runIf(DATABASE_URL)("statements per store call on Postgres", () => {
     expect(await count(() => store.dueStats?.(["w"]) ?? Promise.resolve())).toBe(1);
   });
 
+  it("writes the appends and the finishes of many runs in one turn of the event loop in one statement each (group commit)", async () => {
+    const runs = Array.from({ length: 20 }, (_, i) => newRun(`g${i}`, { workflow: "group" }));
+    await Promise.all(runs.map((run) => store.createRun(run)));
+    const claimed = await claim(store, { workflows: ["group"], limit: 20 });
+    expect(claimed).toHaveLength(20);
+    expect(await count(() => Promise.all(claimed.map((c) => store.appendJournal(c.lease, okEntry(0)))))).toBe(
+      1,
+    );
+    const stale = { ...(claimed[0]?.lease ?? { runId: "", owner: "" }), epoch: 99 };
+    const outcomes = await Promise.allSettled([
+      ...claimed.slice(1).map((c) => store.appendJournal(c.lease, okEntry(1))),
+      store.appendJournal(stale, okEntry(1)),
+      store.appendJournal(claimed[1]?.lease ?? stale, okEntry(0)),
+    ]);
+    expect(outcomes.slice(0, 19).every((o) => o.status === "fulfilled")).toBe(true);
+    expect(outcomes.slice(19).map((o) => o.status === "rejected" && (o.reason as Error).name)).toEqual([
+      "LeaseLostError",
+      "Error",
+    ]);
+    const finishAll = () =>
+      Promise.all(
+        claimed.map((c, i) =>
+          i % 2 === 0
+            ? store.finishRun(c.lease, { status: "completed", output: encode(i, "output") })
+            : store.finishRun(c.lease, { status: "suspended", wakeAt: null, retryState: {}, waitingFor: [] }),
+        ),
+      );
+    expect(await count(finishAll)).toBe(1);
+    expect((await store.listRuns({ workflow: "group", status: "completed", limit: 50 })).length).toBe(10);
+  });
+
   it("spends one statement on a debounced start, whether it creates the run or replaces its input", async () => {
     const debounce = { key: "k", periodMs: 60_000 };
     expect(await count(() => store.createRun(newRun("d1", { workflow: "d", debounce })))).toBe(1);

@@ -139,6 +139,33 @@ export function claimsContract(store: () => Store): void {
     expect(await store().readJournal("r1")).toHaveLength(1);
   });
 
+  it("settles appends made at once on their own: a stale lease or a taken seq fails only its call", async () => {
+    const [a, b] = await Promise.all([running(store(), "a"), running(store(), "b")]);
+    if (!a || !b) throw new Error("not claimed");
+    await store().appendJournal(a, okEntry(0, "first"));
+    const outcomes = await Promise.allSettled([
+      store().appendJournal(a, okEntry(1, "a1")),
+      store().appendJournal(a, okEntry(0, "again")),
+      store().appendJournal({ ...b, epoch: b.epoch + 1 }, okEntry(0, "stale")),
+      store().appendJournal(b, okEntry(0, "b0")),
+      store().appendJournal(b, okEntry(0, "b0 twice")),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+      "rejected",
+    ]);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toMatch(/seq 0/);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+    expect((outcomes[4] as PromiseRejectedResult).reason.message).toMatch(/seq 0/);
+    const results = async (id: string) =>
+      (await store().readJournal(id)).map((e) => (e.outcome === "ok" ? decode(e.result) : undefined));
+    expect(await results("a")).toEqual(["first", "a1"]);
+    expect(await results("b")).toEqual(["b0"]);
+  });
+
   it("refuses a second entry with the same seq and keeps the first", async () => {
     const lease = await running(store(), "r1");
     await store().appendJournal(lease, okEntry(0, "first"));

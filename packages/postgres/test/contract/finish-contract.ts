@@ -148,4 +148,33 @@ export function finishContract(store: () => Store): void {
     await store().finishRun(parent, { status: "suspended", wakeAt: later, retryState: {}, waitingFor: [] });
     expect((await claim(store(), { workflows: ["wf-parent"] })).map((c) => c.run.id)).toEqual(["parent"]);
   });
+
+  it("wakes a parent that suspends at the same moment as its child finishes", async () => {
+    const parent = await running(store(), "parent");
+    await store().createRun(newRun("child", { workflow: "child", parentId: "parent" }));
+    const [child] = await claim(store(), { workflows: ["child"] });
+    if (!child) throw new Error("child not claimed");
+    const later = new Date((await store().now()).getTime() + 60_000);
+    await Promise.all([
+      store().finishRun(child.lease, { status: "completed", output: encode(1, "output") }),
+      store().finishRun(parent, { status: "suspended", wakeAt: later, retryState: {}, waitingFor: [] }),
+    ]);
+    expect((await claim(store(), { workflows: ["wf-parent"] })).map((c) => c.run.id)).toEqual(["parent"]);
+  });
+
+  it("finishes many runs at once, each fenced by its own lease", async () => {
+    const leases = await Promise.all(["a", "b", "c"].map((id) => running(store(), id)));
+    const [a, b, c] = leases;
+    if (!a || !b || !c) throw new Error("not claimed");
+    const outcomes = await Promise.allSettled([
+      store().finishRun(a, { status: "completed", output: encode("a", "output") }),
+      store().finishRun({ ...b, epoch: b.epoch + 1 }, { status: "completed", output: encode("b", "output") }),
+      store().finishRun(c, { status: "failed", error: { name: "E", message: "c failed" } }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+    expect((await store().getRun("a"))?.status).toBe("completed");
+    expect((await store().getRun("b"))?.status).toBe("running");
+    expect((await store().getRun("c"))?.error?.message).toBe("c failed");
+  });
 }
