@@ -27,14 +27,33 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer(text: string): Promise<void> {
+async function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: SERVER_URL });
   await client.connect();
   try {
-    await client.query(text);
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Drops the database once its connections are gone: `pool.end()` resolves before its clients have hung up,
+ * and a forced drop would cut them mid-goodbye (the stores then log lost connections that never mattered).
+ */
+async function dropWhenIdle(name: string): Promise<void> {
+  await onServer(async (client) => {
+    const deadline = Date.now() + 2_000;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+        [name],
+      );
+      if (rows[0]?.n === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
 }
 
 /**
@@ -48,7 +67,7 @@ export async function createBenchDatabase(
   poolSize = WORKER_POOL_SIZE,
 ): Promise<BenchDatabase> {
   const name = `durable_bench_${randomBytes(6).toString("hex")}`;
-  await onServer(`CREATE DATABASE "${name}"`);
+  await onServer((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   const logger = countingLogger(warnings);
@@ -72,7 +91,7 @@ export async function createBenchDatabase(
       await pool.end();
       await clientStore.close();
       await observer.end();
-      await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropWhenIdle(name);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from "@durable/core";
 
 /**
- * A logger that prints errors and counts warnings by message (run ids stripped), so a benchmark's output
+ * A logger that prints errors and counts warnings by message and error message (run ids stripped), so a benchmark's output
  * stays readable while still saying what the worker complained about.
  * @example
  * const logger = countingLogger(); ...; logger.warnings(); // Map { "lost the lease on run <id>; dropping it" => 212 }
@@ -9,8 +9,10 @@ import type { Logger } from "@durable/core";
 export function countingLogger(counts = new Map<string, number>()): Logger & {
   warnings(): Map<string, number>;
 } {
-  const warn = (_obj: unknown, msg?: string) => {
-    const key = (msg ?? "").replace(/run \S+?(;|:|\s|$)/g, "run <id>$1");
+  const warn = (obj: unknown, msg?: string) => {
+    const err = (obj as { err?: { message?: unknown } } | undefined)?.err?.message;
+    const text = `${msg ?? ""}${typeof err === "string" ? ` (${err})` : ""}`;
+    const key = text.replace(/run \S+?(;|:|\s|$)/g, "run <id>$1");
     counts.set(key, (counts.get(key) ?? 0) + 1);
   };
   const logger = {

@@ -56,7 +56,7 @@ export class CountingPool extends pg.Pool {
 const KINDS: [string, RegExp][] = [
   ["claim", /FOR UPDATE SKIP LOCKED/],
   ["append journal", /INSERT INTO "[^"]+"\."journal"/],
-  ["finish run", /WITH fin AS/],
+  ["finish run", /\bfin AS \(/],
   ["renew leases", /renewed AS/],
   ["release runs", /released AS/],
   ["next wake-up", /SELECT least\(/],

@@ -85,16 +85,24 @@ export function summary(r: Results, repeats: number): string[] {
   if (replay) {
     lines.push(
       "",
-      "Replay: statements of the activation that resumes a run after its sleep",
-      `  with 10 recorded steps: ${figure(
+      "Replay: statements of the activation that resumes a run after its sleep, per run",
+      `  all, with 10 recorded steps:  ${figure(
         r.replay.map((x) => x.withSteps),
         2,
-      )} per run`,
-      `  with no recorded step:  ${figure(
+      )}`,
+      `  all, with no recorded step:   ${figure(
         r.replay.map((x) => x.withoutSteps),
         2,
-      )} per run`,
-      `  per replayed step:      ${figure(
+      )}  (claims serve many runs at once, so they vary with timing)`,
+      `  own, with 10 recorded steps:  ${figure(
+        r.replay.map((x) => x.ownWithSteps),
+        2,
+      )}`,
+      `  own, with no recorded step:   ${figure(
+        r.replay.map((x) => x.ownWithoutSteps),
+        2,
+      )}`,
+      `  per replayed step: ${figure(
         r.replay.map((x) => x.perReplayedStep),
         3,
       )}   (design: 0)`,
