@@ -158,7 +158,7 @@ export class Client {
   /** Validates the input and creates the run (or returns the existing run with that id). */
   async start<I, O, E extends EventSchemas>(
     workflow: Workflow<I, O, E>,
-    input: I,
+    input: NoInfer<I>,
     options: StartOptions = {},
   ): Promise<RunHandle<O, E>> {
     const opts = validateWith<StartOptions>(startOptionsSchema, options, "options");

@@ -113,7 +113,8 @@ export class Worker {
     }
     this.concurrency = options.concurrency ?? 10;
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.heartbeatMs = options.heartbeatMs ?? Math.floor(this.leaseMs / 3);
+    // Timers take at most 2^31-1 ms; a lease longer than that still gets a heartbeat.
+    this.heartbeatMs = Math.min(options.heartbeatMs ?? Math.floor(this.leaseMs / 3), 2_147_483_647);
     this.pollMs = options.pollMs ?? 1_000;
     this.clock = options.clock ?? systemClock;
     this.logger = (options.logger ?? defaultLogger()).child({ component: "worker" });

@@ -56,6 +56,12 @@ class MemoryStore implements Store {
   }
 
   async createRun(input: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+    const result = this.insert(input);
+    if (result.created) this.notify({ type: "wake" });
+    return result;
+  }
+
+  private insert(input: NewRun, journal: JournalEntry[] = []): { run: RunRecord; created: boolean } {
     const existing = this.runs.get(input.id);
     if (existing) return { run: clone(existing), created: false };
     const now = this.clock.now();
@@ -105,8 +111,7 @@ class MemoryStore implements Store {
     if (input.continuedFrom !== undefined) run.continuedFrom = input.continuedFrom;
     this.runs.set(run.id, run);
     this.createdOrder.set(run.id, this.createdSeq++);
-    this.journals.set(run.id, []);
-    this.notify({ type: "wake" });
+    this.journals.set(run.id, journal);
     return { run: clone(run), created: true };
   }
 
@@ -394,12 +399,14 @@ class MemoryStore implements Store {
   }
 
   async forkRun(sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord> {
-    const { run: created } = await this.createRun(run);
+    if (this.runs.has(run.id)) return clone(this.runs.get(run.id) as RunRecord);
+    // The journal is in place before the run is announced: a worker may claim it at once.
     const copied = (this.journals.get(sourceId) ?? [])
       .filter((e) => e.seq < fromSeq)
       .sort((a, b) => a.order - b.order)
       .map((e, order) => clone({ ...e, runId: run.id, order }));
-    this.journals.set(run.id, copied);
+    const { run: created } = this.insert(run, copied);
+    this.notify({ type: "wake" });
     return created;
   }
 

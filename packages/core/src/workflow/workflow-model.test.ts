@@ -266,6 +266,8 @@ describe("versioning, fork and continue-as-new", () => {
     const fork = await h.client.fork("src", { fromSeq: 1, id: "forked" });
     expect(fork.tags["durable.forkedFrom"]).toBe("src");
     expect((await h.settle("forked")).output).toEqual(["reserved", "charge-2"]);
+    // Claimed by the live worker at once, with its copied journal: one activation, no crash recovery.
+    expect(await h.store.getRun("forked")).toMatchObject({ attempts: 1, recoveries: 0 });
     await expect(h.client.fork("missing", { fromSeq: 0 })).rejects.toThrow(RunNotFoundError);
     await expect(h.client.fork("src", { fromSeq: -1 })).rejects.toThrow(ValidationError);
   });
