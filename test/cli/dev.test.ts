@@ -15,7 +15,7 @@ describe("durable dev", () => {
   });
 
   it("starts the config's runs, prints their progress to completion, serves other terminals and stops on Ctrl-C", async () => {
-    const dev = spawnCli(project, ["dev"]);
+    const dev = spawnCli(project, ["dev", "--port", "0"]);
     try {
       await eventually("the hello run to complete", async () => {
         const { stdout, code, stderr } = dev.output();
@@ -28,6 +28,11 @@ describe("durable dev", () => {
       expect(out).toMatch(/hello:dev {2}suspended, due /);
       expect(out).toMatch(/hello:dev {2}#1 sleep sleep ok/);
       expect(out).toMatch(/hello:dev {2}#2 decide lucky ok/);
+      const dashboard = /^dashboard on (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)?.[1];
+      expect(dashboard).toBeDefined();
+      const page = await fetch(`${dashboard}runs/hello:dev`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("hello:dev");
       const runs = await cliJson<RunJson[]>(project, "runs", "--json");
       expect(runs.map((r) => `${r.id}:${r.status}`)).toEqual(["hello:dev:completed"]);
       dev.child.kill("SIGINT");

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { registerCancel } from "./commands/cancel.js";
+import { registerDashboard } from "./commands/dashboard.js";
 import { registerDev } from "./commands/dev.js";
 import { registerExport } from "./commands/export.js";
 import { registerFork } from "./commands/fork.js";
@@ -45,6 +46,7 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerCancel(program);
   registerRetry(program);
   registerFork(program);
+  registerDashboard(program);
   registerExport(program);
   registerReplay(program);
   registerPrune(program);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { addDashboardOptions, type DashboardFlags, startDashboard } from "../dashboard-flags.js";
 import { describeTarget } from "../database/database-target.js";
 import { type DevService, devServices } from "../dev/dev-services.js";
 import { watchProgress } from "../dev/watch-progress.js";
@@ -19,15 +20,30 @@ const progress: DevService = {
     }),
 };
 
+/** Serves the web UI beside the worker, over the worker's own store. */
+const dashboard: DevService = {
+  name: "dashboard",
+  start: async (context) => {
+    const flags = context.options as DashboardFlags & { dashboard?: boolean };
+    if (flags.dashboard === false) return { stop: async () => {} };
+    const server = await startDashboard(context.store, context.workflows, flags, context.logger);
+    context.print(`dashboard on ${server.url}`);
+    if (server.loginUrl) context.print(`log in once with ${server.loginUrl}`);
+    return { stop: () => server.close() };
+  },
+};
+
 /**
  * `durable dev`: the embedded database (unless a database URL is given), a worker for the config's
- * workflows, the config's `dev.runs` started, and every run's progress printed, until Ctrl-C. Other
+ * workflows, the dashboard (`--port`, `--host`, `--token`, `--no-dashboard`), the config's `dev.runs`
+ * started, and every run's progress printed, until Ctrl-C. Other
  * terminals reach the same data with `durable runs`, `show`, `start`...
  * @example
  * registerDev(program); // npx durable dev
  */
 export function registerDev(program: Command, extra: readonly DevService[] = []): void {
   const command = program.command("dev").description("embedded database + worker + progress, for local work");
+  addDashboardOptions(command).option("--no-dashboard", "do not serve the web UI");
   addCommonOptions(addWorkerOptions(command), "warn").action(async (options: CommonOptions & WorkerFlags) => {
     const session = await openSession(options, "dev");
     const signal = shutdownSignal(session.logger);
@@ -49,7 +65,8 @@ export function registerDev(program: Command, extra: readonly DevService[] = [])
     };
     const running: { stop(): Promise<void> }[] = [];
     try {
-      for (const service of [progress, ...devServices(extra)]) running.push(await service.start(context));
+      for (const service of [dashboard, progress, ...devServices(extra)])
+        running.push(await service.start(context));
       for (const run of session.loaded.config.dev?.runs ?? []) {
         const workflow = host.workflows.find((w) => w.name === run.workflow);
         if (!workflow) {
