@@ -23,10 +23,11 @@ export function report(line: WorkerReport): void {
 
 /**
  * Wraps a store so the worker process reports what the tests check from outside: which runs it claimed,
- * and every journal write or finish the store refused (a lost lease, a duplicate seq, a lost connection).
+ * every journal write or finish the store refused (a lost lease, a duplicate seq, a lost connection), and the
+ * leases a renewal found lost. `renewDelayMs` holds each renewal back before it is sent: a heartbeat
+ * statement slowed by load.
  * @example
- * const store = reportingStore(postgresStore({ connectionString }));
- * // `renewDelayMs` holds each lease renewal back before it is sent: a heartbeat statement slowed by load.
+ * const store = reportingStore(postgresStore({ connectionString }), { renewDelayMs: 190 });
  */
 export function reportingStore(store: Store, options: { renewDelayMs?: number } = {}): Store {
   const pid = process.pid;
@@ -61,13 +62,13 @@ export function reportingStore(store: Store, options: { renewDelayMs?: number } 
           call: "appendJournal",
           runId: lease.runId,
           seq: entry.seq,
-          ...describe(error),
+          ...describeError(error),
         });
         throw error;
       }),
     finishRun: (lease, outcome) =>
       store.finishRun(lease, outcome).catch((error: unknown) => {
-        report({ event: "refused", pid, call: "finishRun", runId: lease.runId, ...describe(error) });
+        report({ event: "refused", pid, call: "finishRun", runId: lease.runId, ...describeError(error) });
         throw error;
       }),
   };
@@ -80,7 +81,7 @@ export function reportingStore(store: Store, options: { renewDelayMs?: number } 
   });
 }
 
-function describe(error: unknown): { error: string; code?: string } {
+function describeError(error: unknown): { error: string; code?: string } {
   const name = error instanceof Error ? error.name : "unknown";
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
