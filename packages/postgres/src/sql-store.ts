@@ -18,7 +18,7 @@ import type {
 import type { Kysely } from "kysely";
 import { Batcher } from "./batcher.js";
 import * as claims from "./claims.js";
-import { createRun } from "./create-run.js";
+import { createRun, createRuns } from "./create-run.js";
 import { type DurableDatabase, type SqlContext, sqlContext } from "./database.js";
 import * as events from "./events.js";
 import { finishRun } from "./finish-run.js";
@@ -55,6 +55,7 @@ export class SqlStore implements Store {
   private readonly db: Kysely<DurableDatabase>;
   private readonly ctx: SqlContext;
   private readonly listeners = new ListenerSet();
+  private readonly creates: Batcher<NewRun, { run: RunRecord; created: boolean }>;
   private readonly appends: Batcher<journal.Append, Date>;
   private readonly finishes: Batcher<Finish, void>;
   private migrated: Promise<void> | undefined;
@@ -66,6 +67,7 @@ export class SqlStore implements Store {
     this.db = parts.db;
     this.ctx = sqlContext(parts.db, parts.schema, channelName(parts.schema));
     const batching = { maxSize: MAX_BATCH, maxInFlight: parts.statementsInFlight };
+    this.creates = new Batcher((items) => createRuns(this.ctx, items), batching);
     this.appends = new Batcher((items) => journal.appendJournalEntries(this.ctx, items), batching);
     this.finishes = new Batcher((items) => finishRuns(this.ctx, items), batching);
   }
@@ -119,9 +121,10 @@ export class SqlStore implements Store {
     return runs.databaseNow(this.ctx);
   }
 
+  /** Group commit: the starts of one turn of the event loop share a statement (debounced starts go alone). */
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
     await this.ready();
-    return createRun(this.ctx, run);
+    return run.debounce ? createRun(this.ctx, run) : this.creates.add(run);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

@@ -65,9 +65,9 @@ describe.runIf(DATABASE_URL)("statements per store call on Postgres", () => {
     expect(await count(() => store.dueStats?.(["w"]) ?? Promise.resolve())).toBe(1);
   });
 
-  it("writes the appends and the finishes of many runs in one turn of the event loop in one statement each (group commit)", async () => {
+  it("writes the starts, appends and finishes of many runs in one turn of the event loop in one statement each (group commit)", async () => {
     const runs = Array.from({ length: 20 }, (_, i) => newRun(`g${i}`, { workflow: "group" }));
-    await Promise.all(runs.map((run) => store.createRun(run)));
+    expect(await count(() => Promise.all(runs.map((run) => store.createRun(run))))).toBe(1);
     const claimed = await claim(store, { workflows: ["group"], limit: 20 });
     expect(claimed).toHaveLength(20);
     expect(await count(() => Promise.all(claimed.map((c) => store.appendJournal(c.lease, okEntry(0)))))).toBe(

@@ -48,6 +48,26 @@ export function runsContract(store: () => Store): void {
     expect(await store().listRuns({ limit: 10 })).toHaveLength(1);
   });
 
+  it("creates runs started at once, each on its own: a repeated id gets the first run", async () => {
+    await store().createRun(newRun("old", { input: encode("old", "input") }));
+    const results = await Promise.all([
+      store().createRun(newRun("a", { input: encode("a", "input"), priority: 2 })),
+      store().createRun(newRun("old", { input: encode("new", "input") })),
+      store().createRun(newRun("b", { tags: { t: "b" } })),
+      store().createRun(newRun("a", { input: encode("a again", "input") })),
+    ]);
+    expect(results.map((r) => [r.run.id, r.created])).toEqual([
+      ["a", true],
+      ["old", false],
+      ["b", true],
+      ["a", false],
+    ]);
+    expect(results.map((r) => decode(r.run.input))).toEqual(["a", "old", { id: "b" }, "a"]);
+    expect(results[0]?.run).toEqual(await store().getRun("a"));
+    expect(results[2]?.run.tags).toEqual({ t: "b" });
+    expect(await store().listRuns({ limit: 10 })).toHaveLength(3);
+  });
+
   it("keeps a run's parent, tags, queue, concurrency key, priority and origin", async () => {
     const { run } = await store().createRun(
       newRun("r1", {
