@@ -14,7 +14,7 @@ const recorder = new ExecutionRecorder(options.databaseUrl);
 const store = reportingStore(
   postgresStore({
     connectionString: options.databaseUrl,
-    migrate: false,
+    migrate: options.migrate ?? false,
     poolSize: options.poolSize ?? 10,
     logger,
   }),

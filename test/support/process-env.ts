@@ -29,12 +29,16 @@ export interface ProcessEnv {
 }
 
 /**
- * Creates the database, migrates it once (before any worker starts) and adds `step_executions`.
+ * Creates the database, migrates it once (before any worker starts, unless `migrated: false` leaves that to
+ * the workers and the client) and adds `step_executions`.
  * @example
  * const env = await createProcessEnv();
  * afterAll(() => env.close());
  */
-export async function createProcessEnv(serverUrl?: string): Promise<ProcessEnv> {
+export async function createProcessEnv(
+  serverUrl?: string,
+  options: { migrated?: boolean } = {},
+): Promise<ProcessEnv> {
   const database = await createProcessDatabase(serverUrl);
   const store: Store = postgresStore({
     connectionString: database.url,
@@ -42,7 +46,7 @@ export async function createProcessEnv(serverUrl?: string): Promise<ProcessEnv> 
     poolSize: 4,
     logger: silentLogger,
   });
-  await store.migrate();
+  if (options.migrated ?? true) await store.migrate();
   const connectAdmin = async () => {
     const client = new pg.Client({ connectionString: database.url });
     // A restart ends this connection too; its statements fail, the event must not end the test run.

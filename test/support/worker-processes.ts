@@ -11,6 +11,8 @@ export interface WorkerProcessOptions {
   heartbeatMs?: number;
   pollMs?: number;
   poolSize?: number;
+  /** Let the store migrate on first use (default false: the test migrated the database already). */
+  migrate?: boolean;
   /** Holds every lease renewal back this long before it is sent (a heartbeat slowed by load). */
   renewDelayMs?: number;
 }
