@@ -41,7 +41,7 @@ export interface SqlStoreParts {
   autoMigrate: boolean;
   /** Ends the connections this store owns. */
   release: () => Promise<void>;
-  /** Group commit of journal appends and finishes: how many statements may run at once (the pool's size). */
+  /** Group commit: how many statements of one kind (starts, appends, finishes) may run at once. */
   statementsInFlight: number;
 }
 
