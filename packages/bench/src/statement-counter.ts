@@ -7,7 +7,7 @@ export interface StatementTally {
 }
 
 /**
- * A `pg.Pool` that counts (and times) every statement its clients run, while `counting` is on. Handed to
+ * A `pg.Pool` that counts (and times) every statement its clients run, into the current tally. Handed to
  * `postgresStore({ pool })`, it measures what the store sends, with no access to the server's statistics.
  * @example
  * const pool = new CountingPool({ connectionString, max: 11 });
@@ -15,7 +15,6 @@ export interface StatementTally {
  */
 export class CountingPool extends pg.Pool {
   tally: StatementTally = { total: 0, byKind: new Map() };
-  counting = true;
 
   constructor(config: pg.PoolConfig) {
     super(config);
@@ -32,7 +31,6 @@ export class CountingPool extends pg.Pool {
   private watch(client: pg.PoolClient): void {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     const counted = (...args: unknown[]): unknown => {
-      if (!this.counting) return query(...args);
       const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string }).text ?? "");
       const started = performance.now();
       const result = query(...args);
