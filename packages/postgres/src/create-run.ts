@@ -110,8 +110,7 @@ function insertRuns(ctx: SqlContext, runs: readonly NewRun[]): RawBuilder<RunWit
       FROM input ORDER BY ord
       ON CONFLICT (id) DO NOTHING
       RETURNING *
-    ), note AS (
-      SELECT pg_notify(${ctx.channel}, 'wake') FROM (SELECT 1 FROM ins LIMIT 1) created
+    ), note AS (${announceWake(ctx, "ins")}
     ), firsts AS (
       SELECT id, min(ord) AS ord FROM input GROUP BY id
     )
@@ -133,8 +132,22 @@ function debouncedInsert(ctx: SqlContext, run: NewRun): RawBuilder<RunWithFlag> 
       ON CONFLICT (workflow, debounce_key) WHERE debounce_key IS NOT NULL AND status = 'pending' AND attempts = 0
       DO UPDATE SET input = excluded.input, wake_at = excluded.wake_at, updated_at = now()
       RETURNING r.*, r.xmax = 0 AS created
-    ), note AS (SELECT pg_notify(${ctx.channel}, 'wake') FROM ins WHERE created)
+    ), note AS (${announceWake(ctx, "ins")})
     SELECT ins.*, (SELECT count(*) FROM note) AS notified FROM ins
     UNION ALL
     SELECT e.*, false, 0 FROM existing e`;
+}
+
+/**
+ * Notifications for new work due at the `wake_at` of the rows of CTE `rows`: `wake` when some are due now,
+ * and `wake:<ms>` for the earliest due later (counted on the database's clock), so that idle workers arm a
+ * timer for it instead of finding it at their next poll.
+ */
+function announceWake(ctx: SqlContext, rows: string): RawBuilder<unknown> {
+  const from = sql.raw(rows);
+  return sql`
+      SELECT pg_notify(${ctx.channel}, 'wake') FROM (SELECT 1 FROM ${from} WHERE wake_at <= now() LIMIT 1) due
+      UNION ALL
+      SELECT pg_notify(${ctx.channel}, 'wake:' || ceil(extract(epoch FROM min(wake_at) - now()) * 1000)::bigint)
+      FROM ${from} WHERE wake_at > now() HAVING count(*) > 0`;
 }

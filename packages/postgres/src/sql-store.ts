@@ -27,7 +27,7 @@ import { channelName } from "./identifiers.js";
 import * as journal from "./journal.js";
 import { releaseRuns, renewLeases } from "./leases.js";
 import { migrate } from "./migrations.js";
-import { ListenerSet, type NotificationSource, parseNotification } from "./notifications.js";
+import { LaterWakes, ListenerSet, type NotificationSource, parseNotification } from "./notifications.js";
 import * as control from "./run-control.js";
 import * as runs from "./runs.js";
 
@@ -55,6 +55,7 @@ export class SqlStore implements Store {
   private readonly db: Kysely<DurableDatabase>;
   private readonly ctx: SqlContext;
   private readonly listeners = new ListenerSet();
+  private readonly laterWakes = new LaterWakes(() => this.listeners.emit({ type: "wake" }));
   private readonly creates: Batcher<NewRun, { run: RunRecord; created: boolean }>;
   private readonly appends: Batcher<journal.Append, Date>;
   private readonly finishes: Batcher<Finish, void>;
@@ -80,6 +81,7 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.listeners.clear();
+      this.laterWakes.clear();
       await this.parts.source.close();
       await this.parts.release();
     })();
@@ -231,7 +233,9 @@ export class SqlStore implements Store {
       this.parts.source.start(
         (payload) => {
           const notification = parseNotification(payload);
-          if (notification) this.listeners.emit(notification);
+          if (notification?.type === "wake-later") {
+            this.laterWakes.arm(notification.inMs);
+          } else if (notification) this.listeners.emit(notification);
         },
         () => this.listeners.emit({ type: "wake" }),
       );
