@@ -18,6 +18,14 @@ export function controlContract(store: () => Store): void {
     expect(await claim(store())).toEqual([]);
   });
 
+  it("wakes the waiting parent of a child cancelled before it started", async () => {
+    const parent = await running(store(), "parent");
+    await store().createRun(newRun("child", { workflow: "child", parentId: "parent" }));
+    await store().finishRun(parent, { status: "suspended", wakeAt: null, retryState: {}, waitingFor: [] });
+    expect((await store().requestCancel("child", "not needed"))?.run.status).toBe("cancelled");
+    expect((await claim(store(), { workflows: ["wf-parent"] })).map((c) => c.run.id)).toEqual(["parent"]);
+  });
+
   it("cancels a blocked run at once", async () => {
     const lease = await running(store(), "r1");
     await store().finishRun(lease, {
