@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client, memoryStore, type RunHandle, type RunStatus, silentLogger, Worker } from "@durable/core";
 import { type DashboardServer, serveDashboard } from "@durable/dashboard";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   approval,
@@ -12,6 +12,7 @@ import {
   onboarding,
   orderFulfilment,
 } from "./example-workflows.js";
+import { launchChromium } from "./launch-chromium.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
@@ -76,19 +77,7 @@ beforeAll(async () => {
     waitForStatus(runs.drip.id, ["suspended"]),
   ]);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 });
 

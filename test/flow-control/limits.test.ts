@@ -1,23 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Client, silentLogger } from "@durable/core";
 import { postgresStore } from "@durable/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProcessDatabase, type ProcessDatabase } from "../support/databases.js";
+import { spawnReady } from "../support/spawn-script.js";
 import { waitFor } from "../support/wait-for.js";
 import { EXECUTIONS_DDL, limitedWorkflows } from "./limited-workflows.js";
 
 const WORKER = fileURLToPath(new URL("./limited-worker.ts", import.meta.url));
 
 function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER, url], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve(child));
-    child.on("exit", (code) => reject(new Error(`the worker exited ${code} before it was ready`)));
-  });
+  return spawnReady(WORKER, url);
 }
 
 describe.runIf(process.env.DATABASE_URL)("flow-control limits across three worker processes", () => {

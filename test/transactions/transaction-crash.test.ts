@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Client, silentLogger } from "@durable/core";
 import { postgresStore } from "@durable/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProcessDatabase, type ProcessDatabase } from "../support/databases.js";
+import { spawnReady } from "../support/spawn-script.js";
 import { waitFor } from "../support/wait-for.js";
 import { LEDGER_DDL, ledgerWorkflows } from "./ledger-workflows.js";
 
@@ -12,13 +13,7 @@ const WORKER = fileURLToPath(new URL("./ledger-worker.ts", import.meta.url));
 const RUNS = 20;
 
 function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER, url], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve(child));
-    child.on("exit", (code) => reject(new Error(`the worker exited ${code} before it was ready`)));
-  });
+  return spawnReady(WORKER, url);
 }
 
 describe.runIf(process.env.DATABASE_URL)("ctx.transaction across a killed worker", () => {

@@ -92,3 +92,25 @@ export function createHarness(
     },
   };
 }
+
+const open: ReturnType<typeof createHarness>[] = [];
+
+/**
+ * Creates a harness that is closed after the current test (register `closeHarnesses` in `afterEach`).
+ */
+export function setup(...args: Parameters<typeof createHarness>): ReturnType<typeof createHarness> {
+  const h = createHarness(...args);
+  open.push(h);
+  return h;
+}
+
+/** Closes every harness `setup` made. */
+export async function closeHarnesses(): Promise<void> {
+  await Promise.all(open.splice(0).map((h) => h.close()));
+}
+
+/** Polls `check` every millisecond (real time) until it holds; fails after ~3 s. */
+export async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 3_000 && !(await check()); i++) await new Promise((r) => setTimeout(r, 1));
+  if (!(await check())) throw new Error(`condition never held: ${check.toString()}`);
+}

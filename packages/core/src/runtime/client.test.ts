@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createHarness } from "../__tests__/harness.js";
+import { closeHarnesses, setup } from "../__tests__/harness.js";
 import {
   CancelledError,
   NonDeterminismError,
@@ -12,15 +12,7 @@ import {
   workflow,
 } from "../index.js";
 
-const harnesses: ReturnType<typeof createHarness>[] = [];
-function setup(...args: Parameters<typeof createHarness>) {
-  const h = createHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
+afterEach(closeHarnesses);
 
 const onboarding = workflow(
   { name: "onboarding", input: z.object({ userId: z.string(), plan: z.enum(["free", "pro"]).optional() }) },

@@ -1,21 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createHarness } from "../__tests__/harness.js";
+import { closeHarnesses, setup, until } from "../__tests__/harness.js";
 import { memoryStore, schedule, TestClock, ValidationError, workflow } from "../index.js";
 
-const harnesses: ReturnType<typeof createHarness>[] = [];
-function setup(...args: Parameters<typeof createHarness>) {
-  const h = createHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
-const until = async (check: () => Promise<boolean> | boolean) => {
-  for (let i = 0; i < 3_000 && !(await check()); i++) await new Promise((r) => setTimeout(r, 1));
-  expect(await check()).toBe(true);
-};
+afterEach(closeHarnesses);
 
 const report = workflow({ name: "report", input: z.object({ team: z.string() }) }, async (ctx, { team }) =>
   ctx.call("build", () => `report for ${team}`),

@@ -1,21 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness } from "../__tests__/harness.js";
+import { closeHarnesses, setup, until } from "../__tests__/harness.js";
 import { LeaseLostError, memoryStore, silentLogger, TestClock, Worker, workflow } from "../index.js";
 
-const harnesses: ReturnType<typeof createHarness>[] = [];
-function setup(...args: Parameters<typeof createHarness>) {
-  const h = createHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
-
-const until = async (check: () => Promise<boolean> | boolean) => {
-  for (let i = 0; i < 2_000 && !(await check()); i++) await new Promise((r) => setTimeout(r, 1));
-  expect(await check()).toBe(true);
-};
+afterEach(closeHarnesses);
 
 describe("Worker", () => {
   it("refuses two workflows with one name", () => {
