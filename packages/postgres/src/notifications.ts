@@ -1,16 +1,27 @@
 import type { StoreNotification } from "@durable/core";
 
+/** A `wake` that is due later: work becomes due in `inMs` milliseconds (`wake:<ms>`). */
+export interface LaterWake {
+  type: "wake-later";
+  inMs: number;
+}
+
 /**
- * Notification payloads on the schema's channel: `wake`, or `<type>:<runId>` for `finished`, `cancel` and
- * `event` (split at the first colon: run ids may hold colons).
+ * Notification payloads on the schema's channel: `wake`, `wake:<ms>` (due in that many milliseconds, counted
+ * on the database's clock, so the listener's clock does not matter), or `<type>:<runId>` for `finished`,
+ * `cancel` and `event` (split at the first colon: run ids may hold colons).
  */
-export function parseNotification(payload: string): StoreNotification | undefined {
+export function parseNotification(payload: string): StoreNotification | LaterWake | undefined {
   if (payload === "wake") return { type: "wake" };
   const colon = payload.indexOf(":");
   if (colon < 0) return undefined;
   const type = payload.slice(0, colon);
-  const runId = payload.slice(colon + 1);
-  if (type === "finished" || type === "cancel" || type === "event") return { type, runId };
+  const rest = payload.slice(colon + 1);
+  if (type === "wake") {
+    const inMs = Number(rest);
+    return Number.isFinite(inMs) ? { type: "wake-later", inMs } : undefined;
+  }
+  if (type === "finished" || type === "cancel" || type === "event") return { type, runId: rest };
   return undefined;
 }
 
@@ -43,4 +54,42 @@ export interface NotificationSource {
   /** Starts listening (idempotent); every payload on the channel goes to `onPayload`. */
   start(onPayload: (payload: string) => void, onReconnect: () => void): void;
   close(): Promise<void>;
+}
+
+/** How many announced wake-ups a store keeps timers for; later ones are left to the workers' polling. */
+const MAX_LATER_WAKES = 100;
+
+/** Emits `wake` at each announced later wake-up, from one timer that never holds the process open. */
+export class LaterWakes {
+  private due: number[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly fire: () => void) {}
+
+  arm(inMs: number): void {
+    const at = Date.now() + inMs;
+    const index = this.due.findIndex((t) => t > at);
+    this.due.splice(index < 0 ? this.due.length : index, 0, at);
+    this.due.length = Math.min(this.due.length, MAX_LATER_WAKES);
+    if (index === 0 || this.due.length === 1) this.schedule();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.due = [];
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const next = this.due[0];
+    if (next === undefined) return;
+    this.timer = setTimeout(() => {
+      const now = Date.now();
+      this.due = this.due.filter((t) => t > now);
+      this.fire();
+      this.schedule();
+    }, next - Date.now());
+    this.timer.unref();
+  }
 }

@@ -41,6 +41,8 @@ export function pgliteStore(options: PgliteStoreOptions = {}): Store {
       await db.destroy();
       if (!options.pglite) await pglite.close();
     },
+    // One session: statements take turns anyway, and a waiting batch grows meanwhile.
+    statementsInFlight: 1,
   });
 }
 

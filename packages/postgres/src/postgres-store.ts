@@ -64,6 +64,9 @@ export function postgresStore(options: PostgresStoreOptions): Store {
     release: async () => {
       if (owned) await db.destroy();
     },
+    // Starts, appends and finishes batch apart: together they keep a connection free for claims and reads
+    // (the LISTEN connection comes from the pool too).
+    statementsInFlight: Math.max(1, Math.floor(((pool.options.max ?? 10) - (listen ? 1 : 0)) / 3)),
   });
 }
 

@@ -7,8 +7,9 @@ type RunWithChange = RunRow & { changed: boolean };
 
 /**
  * Asks a run to cancel, in one statement. A blocked run, or a pending one that never started, is cancelled
- * at once; a running one is told (`cancel`); a suspended or released one keeps the reason and is due now.
- * The first reason wins. A finished run is left alone (`changed: false`).
+ * at once (its parent woken, like any run that ends); a running one is told (`cancel`); a suspended or
+ * released one keeps the reason and is due now. The first reason wins. A finished run is left alone
+ * (`changed: false`).
  */
 export async function requestCancel(
   ctx: SqlContext,
@@ -36,8 +37,14 @@ export async function requestCancel(
     ), note AS (
       SELECT pg_notify(${ctx.channel}, CASE status WHEN 'cancelled' THEN 'finished:' || id
         WHEN 'running' THEN 'cancel:' || id ELSE 'wake' END) FROM upd
+    ), ${pokeRun(ctx, "parent", sql`(SELECT parent_id FROM upd WHERE status = 'cancelled')`)},
+    freed AS (
+      SELECT pg_notify(${ctx.channel}, 'wake') FROM upd WHERE status = 'cancelled' AND EXISTS (
+        SELECT 1 FROM ${ctx.runs} h WHERE h.held_by IS NOT NULL AND coalesce(h.queue, h.workflow) = coalesce(upd.queue, upd.workflow))
     )
-    SELECT upd.*, true AS changed, (SELECT count(*) FROM note) AS notified FROM upd
+    SELECT upd.*, true AS changed,
+      (SELECT count(*) FROM note) + (SELECT count(*) FROM parent) + (SELECT count(*) FROM freed) AS notified
+    FROM upd
     UNION ALL
     SELECT r.*, false, 0 FROM ${ctx.runs} r WHERE r.id = ${id} AND NOT EXISTS (SELECT 1 FROM upd)`.execute(
     ctx.db,

@@ -16,16 +16,18 @@ import type {
   StoreNotification,
 } from "@durable/core";
 import type { Kysely } from "kysely";
+import { Batcher } from "./batcher.js";
 import * as claims from "./claims.js";
-import { createRun } from "./create-run.js";
+import { createRun, createRuns } from "./create-run.js";
 import { type DurableDatabase, type SqlContext, sqlContext } from "./database.js";
 import * as events from "./events.js";
 import { finishRun } from "./finish-run.js";
+import { type Finish, finishRuns } from "./finish-runs.js";
 import { channelName } from "./identifiers.js";
 import * as journal from "./journal.js";
 import { releaseRuns, renewLeases } from "./leases.js";
 import { migrate } from "./migrations.js";
-import { ListenerSet, type NotificationSource, parseNotification } from "./notifications.js";
+import { LaterWakes, ListenerSet, type NotificationSource, parseNotification } from "./notifications.js";
 import * as control from "./run-control.js";
 import * as runs from "./runs.js";
 
@@ -39,7 +41,12 @@ export interface SqlStoreParts {
   autoMigrate: boolean;
   /** Ends the connections this store owns. */
   release: () => Promise<void>;
+  /** Group commit: how many statements of one kind (starts, appends, finishes) may run at once. */
+  statementsInFlight: number;
 }
+
+/** The most appends (or finishes) one statement writes. */
+const MAX_BATCH = 500;
 
 /** The `Store` over Postgres or PGlite: one class, the same SQL. */
 export class SqlStore implements Store {
@@ -48,6 +55,10 @@ export class SqlStore implements Store {
   private readonly db: Kysely<DurableDatabase>;
   private readonly ctx: SqlContext;
   private readonly listeners = new ListenerSet();
+  private readonly laterWakes = new LaterWakes(() => this.listeners.emit({ type: "wake" }));
+  private readonly creates: Batcher<NewRun, { run: RunRecord; created: boolean }>;
+  private readonly appends: Batcher<journal.Append, Date>;
+  private readonly finishes: Batcher<Finish, void>;
   private migrated: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -56,6 +67,10 @@ export class SqlStore implements Store {
     this.schema = parts.schema;
     this.db = parts.db;
     this.ctx = sqlContext(parts.db, parts.schema, channelName(parts.schema));
+    const batching = { maxSize: MAX_BATCH, maxInFlight: parts.statementsInFlight };
+    this.creates = new Batcher((items) => createRuns(this.ctx, items), batching);
+    this.appends = new Batcher((items) => journal.appendJournalEntries(this.ctx, items), batching);
+    this.finishes = new Batcher((items) => finishRuns(this.ctx, items), batching);
   }
 
   async migrate(): Promise<void> {
@@ -66,6 +81,7 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.listeners.clear();
+      this.laterWakes.clear();
       await this.parts.source.close();
       await this.parts.release();
     })();
@@ -107,9 +123,10 @@ export class SqlStore implements Store {
     return runs.databaseNow(this.ctx);
   }
 
+  /** Group commit: the starts of one turn of the event loop share a statement (debounced starts go alone). */
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
     await this.ready();
-    return createRun(this.ctx, run);
+    return run.debounce ? createRun(this.ctx, run) : this.creates.add(run);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -137,18 +154,23 @@ export class SqlStore implements Store {
     return renewLeases(this.ctx, owner, leases, leaseMs);
   }
 
+  /** Group commit: the appends of one turn of the event loop share a statement (see `appendJournalEntries`). */
   async appendJournal(
     lease: Lease,
     entry: NewJournalEntry,
     options?: { consumeEvent?: string },
   ): Promise<Date> {
     await this.ready();
-    return journal.appendJournal(this.ctx, lease, entry, options);
+    const append: journal.Append = { lease, entry };
+    if (options?.consumeEvent !== undefined) append.consumeEvent = options.consumeEvent;
+    return this.appends.add(append);
   }
 
+  /** Group commit: the suspends and ends of one turn of the event loop share a statement (see `finishRuns`). */
   async finishRun(lease: Lease, outcome: RunOutcome): Promise<void> {
     await this.ready();
-    return finishRun(this.ctx, lease, outcome);
+    if (outcome.status === "continued") return finishRun(this.ctx, lease, outcome);
+    return this.finishes.add({ lease, outcome });
   }
 
   async releaseRuns(leases: readonly Lease[]): Promise<void> {
@@ -211,7 +233,9 @@ export class SqlStore implements Store {
       this.parts.source.start(
         (payload) => {
           const notification = parseNotification(payload);
-          if (notification) this.listeners.emit(notification);
+          if (notification?.type === "wake-later") {
+            this.laterWakes.arm(notification.inMs);
+          } else if (notification) this.listeners.emit(notification);
         },
         () => this.listeners.emit({ type: "wake" }),
       );
