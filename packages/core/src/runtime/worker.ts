@@ -423,6 +423,7 @@ function toRunOutcome(
       if (run.parentId !== undefined) next.parentId = run.parentId;
       if (run.queue !== undefined) next.queue = run.queue;
       if (run.concurrencyKey !== undefined) next.concurrencyKey = run.concurrencyKey;
+      if (run.rateKey !== undefined) next.rateKey = run.rateKey;
       return { status: "continued", next };
     }
     case "completed":
