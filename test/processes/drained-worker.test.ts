@@ -1,42 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executionCounts, executions } from "../support/execution-checks.js";
-import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { useProcessEnv } from "../support/use-process-env.js";
 import { waitFor } from "../support/wait-for.js";
-import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
+import type { WorkerProcess } from "../support/worker-processes.js";
 
 const RUNS = 20;
 const LEASE_MS = 30_000;
 
 describe("a worker process stopped with SIGTERM while its steps run", () => {
-  let env: ProcessEnv;
-  let workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createProcessEnv();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await env?.close();
-  });
+  const scope = useProcessEnv();
 
   it("journals its running steps, exits 0 and hands its runs over at once, long before their leases expire", async () => {
-    workers = await startWorkers(2, { databaseUrl: env.database.url, concurrency: 10, leaseMs: LEASE_MS });
+    const workers = await scope.startWorkers(2, { concurrency: 10, leaseMs: LEASE_MS });
     const [drained, other] = workers as [WorkerProcess, WorkerProcess];
-    await env.startRuns(RUNS, { stepMs: [10, 1_500, 10, 10] });
+    await scope.env.startRuns(RUNS, { stepMs: [10, 1_500, 10, 10] });
     await waitFor("every run to be inside the long step", 30_000, async () => {
-      const started = (await executions(env.admin)).filter((e) => e.step === "step-1");
+      const started = (await executions(scope.env.admin)).filter((e) => e.step === "step-1");
       return new Set(started.map((e) => e.runId)).size === RUNS;
     });
-    const held = (await executions(env.admin))
+    const held = (await executions(scope.env.admin))
       .filter((e) => e.pid === drained.pid && e.step === "step-1")
       .map((e) => e.runId);
-    const stoppedAt = await env.now();
+    const stoppedAt = await scope.env.now();
     const exitCode = await drained.stop();
-    const exitedMs = (await env.now()).getTime() - stoppedAt.getTime();
+    const exitedMs = (await scope.env.now()).getTime() - stoppedAt.getTime();
 
-    await env.waitForCompleted(RUNS, 20_000);
-    const all = await executions(env.admin);
-    const counts = await executionCounts(env.admin);
+    await scope.env.waitForCompleted(RUNS, 20_000);
+    const all = await executions(scope.env.admin);
+    const counts = await executionCounts(scope.env.admin);
     const takenOver = all.filter((e) => e.pid === other.pid && held.includes(e.runId));
     const handoverMs = Math.min(...takenOver.map((e) => e.startedAt.getTime())) - stoppedAt.getTime();
     const longStepsByDrained = all.filter((e) => e.pid === drained.pid && e.step === "step-1");

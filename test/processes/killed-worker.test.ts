@@ -1,55 +1,45 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ExecutionRow, executionCounts, executions, groupBy } from "../support/execution-checks.js";
-import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { useProcessEnv } from "../support/use-process-env.js";
 import { waitFor } from "../support/wait-for.js";
-import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
+import type { WorkerProcess } from "../support/worker-processes.js";
 
 const RUNS = 60;
 const LEASE_MS = 2_000;
 const HEARTBEAT_MS = 500;
 
 describe("a worker process killed with SIGKILL", () => {
-  let env: ProcessEnv;
-  let workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createProcessEnv();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await env?.close();
-  });
+  const scope = useProcessEnv();
 
   it("loses its runs to the other workers once its leases expire, and no journaled step runs twice", async () => {
-    workers = await startWorkers(3, {
-      databaseUrl: env.database.url,
+    const workers = await scope.startWorkers(3, {
       concurrency: 10,
       leaseMs: LEASE_MS,
       heartbeatMs: HEARTBEAT_MS,
     });
     const [victim, ...survivors] = workers as [WorkerProcess, ...WorkerProcess[]];
-    await env.startRuns(RUNS, { stepMs: [150, 150, 150, 150, 150], sleepAfter: 2, sleep: "200ms" });
+    await scope.env.startRuns(RUNS, { stepMs: [150, 150, 150, 150, 150], sleepAfter: 2, sleep: "200ms" });
 
     // Kill it while it holds runs with steps in flight (started, not ended), after it has journaled some.
     await waitFor("the victim to have journaled steps and steps in flight", 30_000, async () => {
-      const mine = (await executions(env.admin)).filter((e) => e.pid === victim.pid);
+      const mine = (await executions(scope.env.admin)).filter((e) => e.pid === victim.pid);
       return mine.some((e) => e.journaled) && mine.filter((e) => e.endedAt === null).length >= 3;
     });
     victim.signal("SIGKILL");
-    const killedAt = await env.now();
+    const killedAt = await scope.env.now();
     const exit = await victim.exited;
-    const { rows: leases } = await env.admin.query<{ id: string; expires: Date }>(
+    const { rows: leases } = await scope.env.admin.query<{ id: string; expires: Date }>(
       "SELECT id, lease_expires_at AS expires FROM durable.runs WHERE lease_owner = $1 AND status = 'running'",
       [victim.reportsOf("ready")[0]?.workerId],
     );
     const expiry = new Map(leases.map((l) => [l.id, l.expires.getTime()]));
 
-    await env.waitForCompleted(RUNS, 60_000);
-    const all = await executions(env.admin);
+    await scope.env.waitForCompleted(RUNS, 60_000);
+    const all = await executions(scope.env.admin);
     const byVictim = all.filter((e) => e.pid === victim.pid);
     const inFlight = byVictim.filter((e) => !e.journaled);
     const journaledByVictim = byVictim.filter((e) => e.journaled);
-    const counts = await executionCounts(env.admin);
+    const counts = await executionCounts(scope.env.admin);
     const byStep = groupBy(all, (e) => `${e.runId}/${e.step}`);
     const rerun = inFlight.map((e) => byStep.get(`${e.runId}/${e.step}`) ?? []);
     const takeovers = rerun.map((group) => group.find((e) => e.pid !== victim.pid) as ExecutionRow);

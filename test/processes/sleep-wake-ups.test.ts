@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { describe, expect, it } from "vitest";
+import { useProcessEnv } from "../support/use-process-env.js";
 import { waitFor } from "../support/wait-for.js";
-import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
 
 // The worker once kept one local timer, for the earliest wake-up it had heard of, and never re-armed it for
 // the next sleeper: every later sleep ended at the next fallback poll instead of on time (DESIGN.md,
 // "Claiming and leases"). Found by this test; fixed in packages/core (062a6ed). The poll is 10 s here, so a
 // wake-up that waits for it cannot pass.
 describe("a worker holding runs that sleep for different lengths", () => {
-  let env: ProcessEnv;
-  let workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createProcessEnv();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await env?.close();
-  });
+  const scope = useProcessEnv();
 
   it("wakes each run when its own sleep ends, not at the next poll", async () => {
-    workers = await startWorkers(1, { databaseUrl: env.database.url, pollMs: 10_000 });
+    const workers = await scope.startWorkers(1, { pollMs: 10_000 });
     const sleeps = ["500ms", "1500ms", "2500ms"];
-    const ids = await env.startRuns(sleeps.length, (i) => ({
+    const ids = await scope.env.startRuns(sleeps.length, (i) => ({
       stepMs: [5, 5],
       sleepAfter: 1,
       sleep: sleeps[i] as string,
@@ -33,7 +23,7 @@ describe("a worker holding runs that sleep for different lengths", () => {
       "every run to sleep and then complete",
       30_000,
       async () => {
-        const { rows } = await env.admin.query<{ id: string; status: string; wake_at: Date | null }>(
+        const { rows } = await scope.env.admin.query<{ id: string; status: string; wake_at: Date | null }>(
           "SELECT id, status, wake_at FROM durable.runs",
         );
         for (const r of rows) if (r.status === "suspended" && r.wake_at) due.set(r.id, r.wake_at.getTime());
@@ -41,7 +31,7 @@ describe("a worker holding runs that sleep for different lengths", () => {
       },
       20,
     );
-    const { rows } = await env.admin.query<{ run_id: string; completed_at: Date }>(
+    const { rows } = await scope.env.admin.query<{ run_id: string; completed_at: Date }>(
       "SELECT run_id, completed_at FROM durable.journal WHERE kind = 'sleep' ORDER BY run_id",
     );
     const lateness = rows.map((r) => r.completed_at.getTime() - (due.get(r.run_id) ?? Number.NaN));

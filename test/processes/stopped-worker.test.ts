@@ -1,63 +1,51 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executionCounts, executions } from "../support/execution-checks.js";
-import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { useProcessEnv } from "../support/use-process-env.js";
 import { waitFor } from "../support/wait-for.js";
-import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
+import type { WorkerProcess } from "../support/worker-processes.js";
 
 const RUNS = 20;
 const LONG_STEP_MS = 3_000;
 
 describe("a worker process paused with SIGSTOP past its lease", () => {
-  let env: ProcessEnv;
-  let workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createProcessEnv();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await env?.close();
-  });
+  const scope = useProcessEnv();
 
   it("has its next journal write refused after SIGCONT, and the journal keeps no write of its after the takeover", async () => {
-    workers = await startWorkers(2, {
-      databaseUrl: env.database.url,
-      concurrency: 10,
-      leaseMs: 2_000,
-      heartbeatMs: 500,
-    });
+    const workers = await scope.startWorkers(2, { concurrency: 10, leaseMs: 2_000, heartbeatMs: 500 });
     const [paused, other] = workers as [WorkerProcess, WorkerProcess];
-    await env.startRuns(RUNS, { stepMs: [10, LONG_STEP_MS, 10] });
+    await scope.env.startRuns(RUNS, { stepMs: [10, LONG_STEP_MS, 10] });
 
     // Every run is inside the long step (each worker holds its share), so the paused worker's runs are too.
     await waitFor("every run to be inside the long step", 30_000, async () => {
-      const started = (await executions(env.admin)).filter((e) => e.step === "step-1");
+      const started = (await executions(scope.env.admin)).filter((e) => e.step === "step-1");
       return new Set(started.map((e) => e.runId)).size === RUNS;
     });
     paused.signal("SIGSTOP");
-    const stoppedAt = await env.now();
+    const stoppedAt = await scope.env.now();
     const workerId = paused.reportsOf("ready")[0]?.workerId;
-    const { rows: leased } = await env.admin.query<{ id: string }>(
+    const { rows: leased } = await scope.env.admin.query<{ id: string }>(
       "SELECT id FROM durable.runs WHERE lease_owner = $1",
       [workerId],
     );
     const held = leased.map((r) => r.id);
 
     await waitFor("the other worker to take over every run the paused one held", 30_000, async () => {
-      const taken = (await executions(env.admin)).filter((e) => e.pid === other.pid && e.step === "step-1");
+      const taken = (await executions(scope.env.admin)).filter(
+        (e) => e.pid === other.pid && e.step === "step-1",
+      );
       return held.every((runId) => taken.some((e) => e.runId === runId));
     });
     paused.signal("SIGCONT");
-    const resumedAt = await env.now();
+    const resumedAt = await scope.env.now();
 
     await waitFor("the paused worker to have its writes refused", 30_000, () =>
       held.every((runId) => paused.reportsOf("refused").some((r) => r.runId === runId)),
     );
-    await env.waitForCompleted(RUNS, 60_000);
-    const all = await executions(env.admin);
-    const counts = await executionCounts(env.admin);
+    await scope.env.waitForCompleted(RUNS, 60_000);
+    const all = await executions(scope.env.admin);
+    const counts = await executionCounts(scope.env.admin);
     const refused = paused.reportsOf("refused");
-    const { rows } = await env.admin.query<{ stale: number; byPaused: number }>(
+    const { rows } = await scope.env.admin.query<{ stale: number; byPaused: number }>(
       `SELECT count(*) FILTER (WHERE e.ended_at > $2)::int AS stale, count(*)::int AS "byPaused"
        FROM durable.journal j JOIN step_executions e ON e.id = (j.result->'json'->>'execution')::bigint
        WHERE j.kind = 'call' AND e.pid = $1`,

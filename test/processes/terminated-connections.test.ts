@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executionCounts } from "../support/execution-checks.js";
-import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
+import { useProcessEnv } from "../support/use-process-env.js";
 import { waitFor } from "../support/wait-for.js";
-import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
 
 const RUNS = 200;
 
 describe("every connection of the database terminated while runs are in flight", () => {
-  let env: ProcessEnv;
-  let workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createProcessEnv();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await env?.close();
-  });
+  const scope = useProcessEnv();
 
   /** Ends every backend of the test database but the test's own connection; resolves to how many. */
   const terminateAll = async () => {
-    const { rows } = await env.admin.query<{ n: number }>(
+    const { rows } = await scope.env.admin.query<{ n: number }>(
       `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
        WHERE datname = current_database() AND pid <> pg_backend_pid()`,
     );
@@ -28,27 +18,22 @@ describe("every connection of the database terminated while runs are in flight",
   };
 
   it("does not stop the workers: every run completes and every worker exits 0 on SIGTERM", async () => {
-    workers = await startWorkers(3, {
-      databaseUrl: env.database.url,
-      concurrency: 30,
-      leaseMs: 2_000,
-      heartbeatMs: 500,
-    });
-    await env.startRuns(RUNS, { stepMs: [40, 40, 40, 40, 40], sleepAfter: 2, sleep: "300ms" });
+    const workers = await scope.startWorkers(3, { concurrency: 30, leaseMs: 2_000, heartbeatMs: 500 });
+    await scope.env.startRuns(RUNS, { stepMs: [40, 40, 40, 40, 40], sleepAfter: 2, sleep: "300ms" });
 
     const terminated: number[] = [];
     for (const share of [0.2, 0.5]) {
       await waitFor(`${share * 100}% of the runs to complete`, 60_000, async () => {
-        const counts = await env.statusCounts();
+        const counts = await scope.env.statusCounts();
         return (counts.completed ?? 0) >= RUNS * share;
       });
-      const before = await env.statusCounts();
+      const before = await scope.env.statusCounts();
       terminated.push(await terminateAll());
       console.log(`terminated ${terminated.at(-1)} backends with runs ${JSON.stringify(before)}`);
     }
-    await env.waitForCompleted(RUNS, 90_000);
+    await scope.env.waitForCompleted(RUNS, 90_000);
 
-    const counts = await executionCounts(env.admin);
+    const counts = await executionCounts(scope.env.admin);
     const alive = workers.filter((w) => w.alive).length;
     const refused = workers.flatMap((w) => w.reportsOf("refused"));
     const warnings = workers.reduce((n, w) => n + w.stderr.length, 0);

@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executionCounts, executions } from "../support/execution-checks.js";
-import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
-import { startWorkers, type WorkerProcess } from "../support/worker-processes.js";
+import { useProcessEnv } from "../support/use-process-env.js";
 
 const RUNS = 300;
 
 describe("three worker processes on one database", () => {
-  let env: ProcessEnv;
-  let workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createProcessEnv();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await env?.close();
-  });
+  const scope = useProcessEnv();
 
   it("complete 300 runs of five steps and a sleep, each step executed once and never on two workers at once", async () => {
-    workers = await startWorkers(3, { databaseUrl: env.database.url, concurrency: 40 });
+    const workers = await scope.startWorkers(3, { concurrency: 40 });
     const started = Date.now();
-    await env.startRuns(RUNS, { stepMs: [5, 5, 5, 5, 5], sleepAfter: 3, sleep: "200ms" });
-    await env.waitForCompleted(RUNS, 90_000);
+    await scope.env.startRuns(RUNS, { stepMs: [5, 5, 5, 5, 5], sleepAfter: 3, sleep: "200ms" });
+    await scope.env.waitForCompleted(RUNS, 90_000);
     const seconds = (Date.now() - started) / 1000;
 
-    const counts = await executionCounts(env.admin);
+    const counts = await executionCounts(scope.env.admin);
     const refused = workers.flatMap((w) => w.reportsOf("refused"));
     const byPid = new Map<number, number>();
-    for (const e of await executions(env.admin)) byPid.set(e.pid, (byPid.get(e.pid) ?? 0) + 1);
+    for (const e of await executions(scope.env.admin)) byPid.set(e.pid, (byPid.get(e.pid) ?? 0) + 1);
     console.log(
       `three workers: runs=${counts.runs} completed=${counts.completed} steps=${counts.steps} executions=${counts.executions} duplicates=${counts.duplicates} overlaps=${counts.overlaps} unproven=${counts.unproven} doubleJournaled=${counts.doubleJournaled} refusedWrites=${refused.length} stepsPerWorker=${[...byPid.values()].join("/")} seconds=${seconds.toFixed(1)}`,
     );
