@@ -279,6 +279,22 @@ describe("versioning, fork and continue-as-new", () => {
     expect(await h.client.journal("loop~3")).toHaveLength(1);
   });
 
+  it("warns once when a run passes 10,000 journal entries, pointing to continueAsNew", async () => {
+    const long = workflow({ name: "long-loop" }, async (ctx) => {
+      const values = await Promise.all(
+        Array.from({ length: 10_001 }, (_, i) => ctx.call(`n${i % 3}`, () => i)),
+      );
+      return values.length;
+    });
+    const h = setup([long]);
+    expect(await h.run(long, undefined, { id: "long" })).toBe(10_001);
+    const warnings = h.logs.filter((l) => l.level === 40 && String(l.msg).includes("10000 commands"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toBe(
+      "run long has issued 10000 commands; long-lived loops should call ctx.continueAsNew(input) to start afresh with an empty journal",
+    );
+  }, 60_000);
+
   it("prunes finished runs older than a duration, with their journals", async () => {
     const quick = workflow({ name: "quick" }, async (ctx) => ctx.call("x", () => 1));
     const h = setup([quick]);
