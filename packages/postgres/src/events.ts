@@ -20,12 +20,9 @@ export async function sendEvent(
       INSERT INTO ${ctx.events} (run_id, name, payload)
       SELECT id, ${name}::text, ${jsonParam(payload)}::json FROM ${ctx.runs} WHERE id = ${runId}::text
       RETURNING *
-    ), ${pokeRun(
-      ctx,
-      "poke",
-      sql`(SELECT run_id FROM ev)`,
-      sql`(r.status = 'running' OR ${name}::text = ANY(r.waiting_for))`,
-    )}
+    ), ${pokeRun(ctx, "poke", sql`(SELECT run_id FROM ev)`, {
+      when: sql`(r.status = 'running' OR ${name}::text = ANY(r.waiting_for))`,
+    })}
     SELECT ev.*, (SELECT count(*) FROM poke) AS notified FROM ev`.execute(ctx.db);
   const row = rows[0];
   return row ? toEventRecord(row) : undefined;

@@ -14,7 +14,9 @@ export interface Finish {
  * runs, each fenced by its own lease; an item whose lease is gone settles with `LeaseLostError`, the others
  * are written.
  * - Suspended: due at `wakeAt`, or at once when a cancellation was requested or a wake-up (an event, a
- *   finished child) came while it ran — or when a child of it finishes in this same batch. Due now says `wake`.
+ *   finished child) came while it ran — or when a child of it finishes in this same batch, or when an event
+ *   it waits for is stored and not consumed (sent while it was being claimed: the claim's snapshot missed it,
+ *   and the sender saw the run before the claim). Due now says `wake`.
  * - Completed, failed, cancelled, blocked: announces `finished:<id>` and wakes the parent (a parent that
  *   this batch itself writes is woken by the rule above, never updated twice in one statement).
  * A run that stops running on a queue whose limits hold runs back says `wake`.
@@ -48,7 +50,9 @@ export async function finishRuns(
         waiting_for = CASE WHEN i.status = 'suspended'
           THEN ARRAY(SELECT json_array_elements_text(i.waiting_for::json)) ELSE r.waiting_for END,
         wake_at = CASE WHEN i.status <> 'suspended' THEN r.wake_at
-          WHEN r.cancel_reason IS NOT NULL OR r.wake_pending OR r.id IN (SELECT id FROM kids) THEN now()
+          WHEN r.cancel_reason IS NOT NULL OR r.wake_pending OR r.id IN (SELECT id FROM kids)
+            OR EXISTS (SELECT 1 FROM ${ctx.events} e WHERE e.run_id = r.id AND e.consumed_seq IS NULL
+              AND e.name IN (SELECT json_array_elements_text(i.waiting_for::json))) THEN now()
           ELSE i.wake_at END,
         wake_pending = CASE WHEN i.status = 'suspended' THEN false ELSE r.wake_pending END,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
@@ -56,12 +60,9 @@ export async function finishRuns(
       WHERE r.id = i.run_id AND r.lease_epoch = i.epoch AND r.lease_owner = i.owner
         AND r.status = 'running' AND r.lease_expires_at > now()
       RETURNING r.id, r.parent_id, r.status, r.wake_at, coalesce(r.queue, r.workflow) AS queue, i.ord
-    ), ${pokeRun(
-      ctx,
-      "parent",
-      sql`ANY(ARRAY(SELECT parent_id FROM fin WHERE status <> 'suspended'))`,
-      sql`r.id NOT IN (SELECT id FROM fin)`,
-    )}, note AS (
+    ), ${pokeRun(ctx, "parent", sql`ANY(ARRAY(SELECT parent_id FROM fin WHERE status <> 'suspended'))`, {
+      except: sql`r.id NOT IN (SELECT id FROM fin)`,
+    })}, note AS (
       SELECT pg_notify(${ctx.channel}, CASE WHEN status = 'suspended' THEN 'wake' ELSE 'finished:' || id END)
       FROM fin WHERE status <> 'suspended' OR wake_at <= now()
     ), ${freedSlot(ctx)}

@@ -90,25 +90,33 @@ export async function wakeRun(ctx: SqlContext, id: string): Promise<void> {
 }
 
 /**
- * Two CTEs, `<name>_run` and `<name>`, that wake the run whose id `runId` evaluates to: a suspended run
- * becomes due now (`wake`), a running one keeps the wake for its next suspend and its worker is told
- * (`event:<id>`). The main statement must read `<name>` (e.g. `count(*)`) for the notifications to go out.
+ * Two CTEs, `<name>_run` and `<name>`, that wake the run whose id `runId` evaluates to, when `when` holds
+ * for it: a suspended run becomes due now (`wake`), a running one keeps the wake for its next suspend and
+ * its worker is told (`event:<id>`). `except` leaves runs out altogether. The main statement must read
+ * `<name>` (e.g. `count(*)`) for the notifications to go out.
+ *
+ * Only `except` and the status filter the rows, and every live status passes it: `when` is judged in the SET,
+ * so it is judged on the run's newest row. Filtered in the WHERE, it would be judged on this statement's
+ * snapshot: an event sent while a claim (or a suspend) of the run is committing would see the row as it
+ * was before, skip it without waiting for the claim's lock, and the wake-up would be lost.
  */
 export function pokeRun(
   ctx: SqlContext,
   name: string,
   runId: RawBuilder<unknown>,
-  extraCondition: RawBuilder<unknown> = sql`true`,
+  options: { when?: RawBuilder<unknown>; except?: RawBuilder<unknown> } = {},
 ): RawBuilder<unknown> {
   const run = sql.raw(`${name}_run`);
+  const when = options.when ?? sql`true`;
   return sql`${run} AS (
       UPDATE ${ctx.runs} r SET
-        wake_at = CASE WHEN r.status = 'suspended' THEN now() ELSE r.wake_at END,
-        wake_pending = r.wake_pending OR r.status = 'running'
-      WHERE r.id = ${runId} AND r.status IN ('suspended', 'running') AND ${extraCondition}
-      RETURNING r.id, r.status
+        wake_at = CASE WHEN r.status = 'suspended' AND ${when} THEN now() ELSE r.wake_at END,
+        wake_pending = r.wake_pending OR (r.status = 'running' AND ${when})
+      WHERE r.id = ${runId} AND r.status IN ('pending', 'suspended', 'running')
+        AND ${options.except ?? sql`true`}
+      RETURNING r.id, r.status, r.status IN ('suspended', 'running') AND ${when} AS woken
     ), ${sql.raw(name)} AS (
       SELECT pg_notify(${ctx.channel}, CASE status WHEN 'suspended' THEN 'wake' ELSE 'event:' || id END)
-      FROM ${run}
+      FROM ${run} WHERE woken
     )`;
 }

@@ -319,7 +319,10 @@ class MemoryStore implements Store {
     if (outcome.status === "suspended") {
       run.retryState = clone(outcome.retryState);
       run.waitingFor = [...outcome.waitingFor];
-      const woken = run.cancelReason !== undefined || this.wakePending.delete(run.id);
+      const woken =
+        this.wakePending.delete(run.id) ||
+        run.cancelReason !== undefined ||
+        this.unconsumed(run.id).some((e) => run.waitingFor.includes(e.name));
       const wake = woken ? now : outcome.wakeAt?.getTime();
       if (wake === undefined) delete run.wakeAt;
       else run.wakeAt = new Date(wake);

@@ -197,8 +197,9 @@ export interface Store {
   appendJournal(lease: Lease, entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date>;
   /**
    * Records how an activation ended and drops the lease, in one statement. A run that suspends after a
-   * cancellation was requested, or after it was woken while running (an event, a child finished), is
-   * due at once. Finishing a child wakes its parent. Throws `LeaseLostError`.
+   * cancellation was requested, after it was woken while running (an event, a child finished), or while
+   * an event of a name it waits for is stored unconsumed (the activation may not have seen it), is due at
+   * once. Finishing a child wakes its parent. Throws `LeaseLostError`.
    */
   finishRun(lease: Lease, outcome: RunOutcome): Promise<void>;
   /** Gives runs back so any worker can claim them at once. */

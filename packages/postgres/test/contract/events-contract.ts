@@ -57,6 +57,36 @@ export function eventsContract(store: () => Store): void {
     expect(again?.events.map((e) => e.name)).toEqual(["other", "approved"]);
   });
 
+  it("makes a suspend due at once when an event of a name it waits for is stored and not consumed", async () => {
+    // The activation did not see the event (its claim's snapshot was older), so only the store can know.
+    await store().createRun(newRun("r1"));
+    await store().sendEvent("r1", "approved", encode(1, "payload"));
+    const [claimed] = await claim(store());
+    if (!claimed) throw new Error("setup");
+    await store().finishRun(claimed.lease, {
+      status: "suspended",
+      wakeAt: null,
+      retryState: {},
+      waitingFor: ["approved"],
+    });
+    const [again] = await claim(store());
+    expect(again?.events.map((e) => e.name)).toEqual(["approved"]);
+  });
+
+  it("leaves a suspend waiting when its stored events are of other names", async () => {
+    await store().createRun(newRun("r1"));
+    await store().sendEvent("r1", "other", encode(1, "payload"));
+    const [claimed] = await claim(store());
+    if (!claimed) throw new Error("setup");
+    await store().finishRun(claimed.lease, {
+      status: "suspended",
+      wakeAt: null,
+      retryState: {},
+      waitingFor: ["approved"],
+    });
+    expect(await claim(store())).toEqual([]);
+  });
+
   it("remembers an event sent to a running run: its next suspend is due at once", async () => {
     const lease = await running(store(), "r1", { workflow: "w" });
     await store().sendEvent("r1", "approved", encode(1, "payload"));
