@@ -5,6 +5,7 @@ import { registerDashboard } from "./commands/dashboard.js";
 import { registerDev } from "./commands/dev.js";
 import { registerExport } from "./commands/export.js";
 import { registerFork } from "./commands/fork.js";
+import { registerInit } from "./commands/init.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerPrune } from "./commands/prune.js";
 import { registerReplay } from "./commands/replay.js";
@@ -50,5 +51,6 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerExport(program);
   registerReplay(program);
   registerPrune(program);
+  registerInit(program);
   return program;
 }

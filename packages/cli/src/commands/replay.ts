@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { checkJournal, formatReplayDiff, parseJournalExport } from "@durable/testing";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
+import { loadTesting, type TestingModule } from "../load-testing.js";
 import { colorsFor } from "../output/format.js";
 import {
   addCommonOptions,
@@ -24,6 +24,7 @@ export function registerReplay(program: Command): void {
     .description("check that today's code replays exported journals (exit 1 with a diff if not)")
     .argument("<file...>", "journal exports written by durable export");
   addCommonOptions(command, "warn").action(async (files: string[], options: CommonOptions) => {
+    const { checkJournal, formatReplayDiff, parseJournalExport } = await loadTesting("replay");
     const session = await openSession(options, "replay");
     const workflows = await sessionWorkflows(session);
     const c = colorsFor(process.stdout);
@@ -32,7 +33,7 @@ export function registerReplay(program: Command): void {
       const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw new CliError(`${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
       });
-      let exported: ReturnType<typeof parseJournalExport>;
+      let exported: ReturnType<TestingModule["parseJournalExport"]>;
       try {
         exported = parseJournalExport(text);
       } catch (error) {
