@@ -11,12 +11,17 @@ export type {
 export { Client, reviveRunError, toRunInfo } from "./runtime/client.js";
 export type { Clock } from "./runtime/clock.js";
 export { systemClock, TestClock } from "./runtime/clock.js";
+export type { ActivationSetup, CodeScope } from "./runtime/create-activation.js";
+export { createActivation } from "./runtime/create-activation.js";
 export { determinismGuard } from "./runtime/determinism-guard.js";
+export type { GlobalHook, WatchedGlobal } from "./runtime/global-hooks.js";
+export { hookGlobals } from "./runtime/global-hooks.js";
 export { defaultLogger, silentLogger } from "./runtime/logger.js";
 export type { AnySchedule, CatchUp, Schedule, ScheduleOptions } from "./runtime/schedule.js";
 export { schedule, scheduledRunId } from "./runtime/schedule.js";
 export type { SkipTimeOptions } from "./runtime/skip-time.js";
 export { skipTime } from "./runtime/skip-time.js";
+export type { StepAttemptInterceptor } from "./runtime/step-attempt.js";
 export { inActivationSpan, TRACE_TAG, traceStepAttempt, traceTags } from "./runtime/tracing.js";
 export { uuidv7 } from "./runtime/uuidv7.js";
 export type { WorkerOptions } from "./runtime/worker.js";
@@ -47,10 +52,8 @@ export type {
   ActivationOutcome,
   ChildSpec,
   ChildState,
-  CodeScope,
   OfferedEvent,
   StepAttemptInfo,
-  StepAttemptInterceptor,
   TransactionRunner,
 } from "./workflow/activation-host.js";
 export type {
@@ -102,6 +105,7 @@ export { describeCommand } from "./workflow/journal.js";
 export type { Duration } from "./workflow/parse-duration.js";
 // Durations and payloads
 export { formatDuration, parseDuration } from "./workflow/parse-duration.js";
+export type { CommandView } from "./workflow/pending.js";
 export { ReplayEngine } from "./workflow/replay-engine.js";
 export type { ResolvedRetryPolicy, RetryPolicy } from "./workflow/retry-policy.js";
 export { isRetryable, resolveRetryPolicy, retryDelayMs } from "./workflow/retry-policy.js";

@@ -16,7 +16,12 @@ export function callerLocation(ownFile: string): string | undefined {
   for (const raw of frames) {
     const frame = raw.trim();
     if (frame.includes(ownFile) || frame.includes(fileURLToPath(import.meta.url))) continue;
-    if (frame.includes("node:") || frame.includes("/node_modules/") || frame.includes("determinism-guard"))
+    if (
+      frame.includes("node:") ||
+      frame.includes("/node_modules/") ||
+      frame.includes("determinism-guard") ||
+      frame.includes("global-hooks")
+    )
       continue;
     if (frame.includes(coreDir)) return undefined;
     return frame.replace(/^at\s+/, "");

@@ -1,9 +1,9 @@
 import {
-  type ActivationHost,
   type ActivationOutcome,
+  type ActivationSetup,
   type CommandDescription,
+  createActivation,
   type JournalEntry,
-  ReplayEngine,
   type RetryState,
   silentLogger,
   type Workflow,
@@ -52,7 +52,7 @@ export async function replayOffline(options: OfflineReplayOptions): Promise<Offl
   const note = (command: CommandDescription) => {
     if (!live.has(command.seq)) live.set(command.seq, command);
   };
-  const host: ActivationHost = {
+  const host: ActivationSetup = {
     runId: options.runId,
     workflow: options.workflow,
     input: options.input,
@@ -71,7 +71,7 @@ export async function replayOffline(options: OfflineReplayOptions): Promise<Offl
     logger: silentLogger,
     // A child past the journal is reported, not started: the parent then waits on it.
     startChild: async (spec) => {
-      const open = (issuedCommands(engine) ?? []).filter((c) => !c.settled && c.kind === "child");
+      const open = engine.openCommands().filter((c) => c.kind === "child");
       const seq = open.find((c) => !live.has(c.seq))?.seq ?? -1;
       note({ seq, kind: "child", name: spec.workflow.name });
       return { status: "running" };
@@ -81,7 +81,7 @@ export async function replayOffline(options: OfflineReplayOptions): Promise<Offl
       return undefined;
     },
   };
-  const engine = new ReplayEngine(host);
+  const engine = createActivation(host);
   let outcome: OfflineOutcome;
   try {
     outcome = await engine.run();

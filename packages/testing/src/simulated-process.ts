@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath } from "node:url";
-import { type Workflow, workflow } from "@durable/core";
+import { hookGlobals, type WatchedGlobal, type Workflow, workflow } from "@durable/core";
 import { callerLocation } from "./caller-location.js";
 
 /** What sets one simulated process apart from another: its `Math.random` stream and its wall clock. */
@@ -15,7 +15,7 @@ export interface ProcessIdentity {
 
 /** A call of a nondeterministic global inside a workflow body (outside any step). */
 export interface BodyCall {
-  api: "Date.now()" | "new Date()" | "Math.random()" | "setTimeout";
+  api: WatchedGlobal;
   location: string;
 }
 
@@ -28,10 +28,6 @@ const processes = new AsyncLocalStorage<ProcessState>();
 const bodies = new AsyncLocalStorage<(call: BodyCall) => void>();
 const ownFile = fileURLToPath(import.meta.url);
 let installed = false;
-
-// Installed when the package is loaded, before any worker installs core's determinism guard: the guard
-// then wraps these globals from outside and still sees the user's line as its caller.
-install();
 
 /**
  * Runs `fn` as one simulated process: everything it starts (workers, steps, workflow bodies) sees a
@@ -70,7 +66,7 @@ export function outsideBody<T>(fn: () => T): T {
   return bodies.exit(fn);
 }
 
-function note(api: BodyCall["api"]): void {
+function note(api: WatchedGlobal): void {
   const report = bodies.getStore();
   if (!report) return;
   const location = callerLocation(ownFile);
@@ -80,37 +76,11 @@ function note(api: BodyCall["api"]): void {
 function install(): void {
   if (installed) return;
   installed = true;
-  const PrevDate = globalThis.Date;
-  const prevNow = PrevDate.now;
-  const prevRandom = Math.random;
-  const prevSetTimeout = globalThis.setTimeout;
-  PrevDate.now = () => {
-    const now = prevNow.call(PrevDate);
-    note("Date.now()");
-    return now + (processes.getStore()?.offsetMs ?? 0);
-  };
-  Math.random = () => {
-    const value = prevRandom();
-    note("Math.random()");
-    return processes.getStore()?.random() ?? value;
-  };
-  globalThis.Date = new Proxy(PrevDate, {
-    construct(target, args, newTarget) {
-      const date = Reflect.construct(target, args, newTarget) as Date;
-      if (args.length === 0) {
-        note("new Date()");
-        const offset = processes.getStore()?.offsetMs ?? 0;
-        if (offset !== 0) date.setTime(date.getTime() + offset);
-      }
-      return date;
-    },
+  hookGlobals({
+    called: note,
+    clockOffset: () => processes.getStore()?.offsetMs ?? 0,
+    random: () => processes.getStore()?.random(),
   });
-  const watchedSetTimeout = function (this: unknown, ...args: Parameters<typeof setTimeout>) {
-    note("setTimeout");
-    return prevSetTimeout.apply(this, args);
-  };
-  Object.assign(watchedSetTimeout, prevSetTimeout);
-  globalThis.setTimeout = watchedSetTimeout as typeof setTimeout;
 }
 
 function mulberry32(seed: number): () => number {

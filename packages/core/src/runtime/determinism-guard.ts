@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { CodeScope } from "../workflow/activation-host.js";
 import type { Logger } from "../workflow/context.js";
+import type { CodeScope } from "./create-activation.js";
+import { hookGlobals, type WatchedGlobal } from "./global-hooks.js";
 
 interface Scope {
   kind: "workflow" | "step";
@@ -10,17 +11,27 @@ interface Scope {
 
 const storage = new AsyncLocalStorage<Scope>();
 const warned = new Set<string>();
-let installed = false;
+let hooked = false;
+
+const INSTEAD: Record<WatchedGlobal, string> = {
+  "Date.now()": "ctx.now()",
+  "new Date()": "ctx.now()",
+  "Math.random()": "ctx.random()",
+  setTimeout: 'ctx.sleep("…")',
+};
 
 /**
  * A code scope that warns when a workflow body (outside any step or decision) calls `Date.now()`,
  * `new Date()`, `Math.random()` or `setTimeout`, naming the workflow, the place and the `ctx` call to use.
- * Installs its watch on those globals once per process; meant for development and tests.
+ * Hooks those globals once per process (through `hookGlobals`); meant for development and tests.
  * @example
  * new Worker({ store, workflows, determinismGuard: true });
  */
 export function determinismGuard(logger: Logger): CodeScope {
-  install();
+  if (!hooked) {
+    hooked = true;
+    hookGlobals({ called: (api) => check(api, INSTEAD[api]) });
+  }
   return {
     workflow: (name, fn) => storage.run({ kind: "workflow", workflow: name, logger }, fn),
     step: (fn) => {
@@ -53,35 +64,9 @@ function check(api: string, instead: string): void {
 
 function callerLocation(): string {
   const lines = (new Error().stack ?? "").split("\n").slice(1);
-  const outside = lines.find((line) => !line.includes("determinism-guard") && !line.includes("node:"));
+  const outside = lines.find(
+    (line) =>
+      !line.includes("determinism-guard") && !line.includes("global-hooks") && !line.includes("node:"),
+  );
   return outside?.trim().replace(/^at\s+/, "") ?? "unknown location";
-}
-
-function install(): void {
-  if (installed) return;
-  installed = true;
-  const RealDate = Date;
-  const realNow = Date.now;
-  const realRandom = Math.random;
-  const realSetTimeout = globalThis.setTimeout;
-  RealDate.now = () => {
-    check("Date.now()", "ctx.now()");
-    return realNow.call(RealDate);
-  };
-  Math.random = () => {
-    check("Math.random()", "ctx.random()");
-    return realRandom();
-  };
-  globalThis.Date = new Proxy(RealDate, {
-    construct(target, args, newTarget) {
-      if (args.length === 0) check("new Date()", "ctx.now()");
-      return Reflect.construct(target, args, newTarget);
-    },
-  });
-  const guardedSetTimeout = (...args: Parameters<typeof setTimeout>) => {
-    check("setTimeout", 'ctx.sleep("…")');
-    return realSetTimeout(...args);
-  };
-  Object.assign(guardedSetTimeout, realSetTimeout);
-  globalThis.setTimeout = guardedSetTimeout as typeof setTimeout;
 }

@@ -1,5 +1,5 @@
 import { context, propagation, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
-import type { StepAttemptInterceptor } from "../workflow/activation-host.js";
+import type { StepAttemptInterceptor } from "./step-attempt.js";
 
 /** The tag that carries a run's W3C trace context from `client.start` into its activations and children. */
 export const TRACE_TAG = "durable.traceparent";

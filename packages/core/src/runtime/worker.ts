@@ -1,26 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ClaimedRun, Lease, NewRun, RunOutcome, RunRecord, Store } from "../store/store.js";
-import type {
-  ActivationOutcome,
-  ChildSpec,
-  ChildState,
-  CodeScope,
-  StepAttemptInterceptor,
-} from "../workflow/activation-host.js";
+import type { ActivationOutcome, ChildSpec, ChildState } from "../workflow/activation-host.js";
 import type { Logger, StepContext } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
 import { queueLimits } from "../workflow/flow-control.js";
 import type { NewJournalEntry } from "../workflow/journal.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
-import { ReplayEngine } from "../workflow/replay-engine.js";
+import type { ReplayEngine } from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
 import { type Clock, systemClock } from "./clock.js";
+import { type CodeScope, createActivation } from "./create-activation.js";
 import { determinismGuard } from "./determinism-guard.js";
 import { defaultLogger } from "./logger.js";
 import type { AnySchedule } from "./schedule.js";
 import { Scheduler } from "./scheduler.js";
+import type { StepAttemptInterceptor } from "./step-attempt.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
 import { inActivationSpan, traceStepAttempt, traceTags } from "./tracing.js";
 import { WakeTimers } from "./wake-timers.js";
@@ -243,7 +239,7 @@ export class Worker {
     const workflow = this.registry.get(run.workflow) as Workflow<unknown, unknown>;
     const log = this.logger.child({ runId: run.id, workflow: run.workflow });
     const offset = claimed.now.getTime() - this.clock.now();
-    const engine = new ReplayEngine({
+    const engine = createActivation({
       runId: run.id,
       workflow,
       input: decode(run.input),
@@ -273,7 +269,7 @@ export class Worker {
       ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
       interceptStepAttempt: this.stepInterceptor,
     });
-    const done = this.activate(engine, run, lease, log, offset).finally(() => {
+    const done = this.activate(engine, workflow, run, lease, log, offset).finally(() => {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
       this.triggerClaim();
     });
@@ -282,6 +278,7 @@ export class Worker {
 
   private async activate(
     engine: ReplayEngine,
+    workflow: AnyWorkflow,
     run: RunRecord,
     lease: Lease,
     log: Logger,
@@ -296,7 +293,7 @@ export class Worker {
         this.drained.push(lease);
         return;
       }
-      await this.store.finishRun(lease, toRunOutcome(outcome, run, engine.host.workflow));
+      await this.store.finishRun(lease, toRunOutcome(outcome, run, workflow));
       if (outcome.type === "suspended" && outcome.wakeAt) this.armWake(outcome.wakeAt.getTime() - offset);
       if (outcome.type === "blocked") log.warn({ error: outcome.error }, outcome.error.message);
       else log.debug({ outcome: outcome.type }, "activation ended");

@@ -1,20 +1,11 @@
 import type { ErrorData } from "../workflow/errors.js";
 import type { QueueLimit } from "../workflow/flow-control.js";
 import type { JournalEntry, NewJournalEntry, RetryState } from "../workflow/journal.js";
+import type { RunStatus } from "../workflow/run-status.js";
 import type { Encoded } from "../workflow/serialize.js";
 
-/** The states of a run; `runs.status` holds the same strings. */
-export type RunStatus =
-  | "pending"
-  | "running"
-  | "suspended"
-  | "completed"
-  | "failed"
-  | "cancelled"
-  | "blocked";
-
-/** The statuses a run never leaves. */
-export const TERMINAL_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
+export type { RunStatus } from "../workflow/run-status.js";
+export { TERMINAL_STATUSES } from "../workflow/run-status.js";
 
 /** A run as stored (payloads still encoded). */
 export interface RunRecord {

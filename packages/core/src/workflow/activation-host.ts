@@ -1,15 +1,9 @@
-import type { Logger, StepContext } from "./context.js";
+import type { Logger } from "./context.js";
 import type { ErrorData } from "./errors.js";
 import type { FlowFields } from "./flow-control.js";
 import type { JournalEntry, NewJournalEntry, RetryState } from "./journal.js";
 import type { Encoded } from "./serialize.js";
 import type { AnyWorkflow } from "./workflow.js";
-
-/** Where workflow code and step code run: the runtime wraps them to watch for non-determinism. */
-export interface CodeScope {
-  workflow<T>(workflowName: string, fn: () => T): T;
-  step<T>(fn: () => T): T;
-}
 
 /** Which step attempt is about to run. */
 export interface StepAttemptInfo {
@@ -21,12 +15,6 @@ export interface StepAttemptInfo {
   attempt: number;
   idempotencyKey: string;
 }
-
-/** Wraps every live step attempt: for tracing, counting executions, or injecting failures in tests. */
-export type StepAttemptInterceptor = (
-  info: StepAttemptInfo,
-  next: () => Promise<unknown>,
-) => Promise<unknown>;
 
 /** An event waiting to be consumed by a run. */
 export interface OfferedEvent {
@@ -56,7 +44,7 @@ export type TransactionRunner = <T>(
   entry: (value: T) => NewJournalEntry,
 ) => Promise<{ value: T; completedAt: Date }>;
 
-/** Everything one activation of a run needs from the runtime. */
+/** What one activation of a run is (its code, input and journal) and how it reaches the store. */
 export interface ActivationHost {
   readonly runId: string;
   readonly workflow: AnyWorkflow;
@@ -72,8 +60,6 @@ export interface ActivationHost {
   now(): number;
   /** Appends one entry (fenced by the lease), consuming an event with it; resolves to its recorded time. */
   append(entry: NewJournalEntry, options?: { consumeEvent?: string }): Promise<Date>;
-  /** Calls `fn` at `at` (ms since epoch); returns a function that cancels the timer. */
-  setTimer(at: number, fn: () => void): () => void;
   /** Creates a child run (or finds it) and says where it stands. */
   startChild?(spec: ChildSpec): Promise<ChildState>;
   /** Asks another run to cancel (children, on the parent's cancellation). */
@@ -84,10 +70,6 @@ export interface ActivationHost {
   readonly payloadLimit?: number;
   /** Waits between step attempts up to this long are held in process; longer ones suspend (default 5 s). */
   readonly retryHoldMs?: number;
-  readonly scope?: CodeScope;
-  /** Test doubles: a step (or decision) whose name is here runs this function instead of its own. */
-  readonly stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
-  readonly interceptStepAttempt?: StepAttemptInterceptor;
   /** How long to wait for a workflow that awaits something outside ctx before blocking it (default 5 s). */
   readonly foreignAwaitMs?: number;
 }

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   Client,
+  createActivation,
   decode,
   memoryStore,
-  ReplayEngine,
   silentLogger,
   skipTime,
   TestClock,
@@ -128,7 +128,7 @@ describe("event interleavings", () => {
 
           // Replaying the journal alone (no store, no writes) must take exactly the same path.
           const journal = await client.journal("r");
-          const replay = new ReplayEngine({
+          const replay = createActivation({
             runId: "r",
             workflow: wf,
             input: undefined,
