@@ -71,6 +71,29 @@ export class CommandTable {
     }
   }
 
+  /** Aborts every step attempt still running (its signal fires with the error). */
+  abortAttempts(error: () => unknown): void {
+    for (const p of this.#issued.values()) {
+      if (p.kind === "call" || p.kind === "decide") p.attempt?.abort(error());
+    }
+  }
+
+  /** Settles every unsettled command with a cancellation: deferred work never starts, attempts are aborted. */
+  cancelAll(error: () => unknown): void {
+    for (const pending of this.#issued.values()) {
+      if (pending.settled) continue;
+      const cancelled = error();
+      pending.settled = true;
+      if (pending.kind === "call" || pending.kind === "decide") {
+        delete pending.start;
+        pending.attempt?.abort(cancelled);
+      } else if (pending.kind === "child" || pending.kind === "transaction") {
+        delete pending.start;
+      }
+      pending.reject(cancelled);
+    }
+  }
+
   /** Unsettled event waits, oldest first, to match events to. */
   eventWaits(): EventPending[] {
     const waits: EventPending[] = [];

@@ -95,6 +95,27 @@ export interface CommandView {
 }
 
 /**
+ * A new pending record and the promise its command returns to the workflow (not replayed until the engine
+ * finds its entry).
+ * @example
+ * const issued = createPending(3, "sleep", "sleep");
+ */
+export function createPending<K extends CommandKind>(
+  seq: number,
+  kind: K,
+  name: string,
+): Issued<PendingOf<K>> {
+  let resolve!: (value: unknown) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<never>((res, rej) => {
+    resolve = res as (value: unknown) => void;
+    reject = rej;
+  });
+  const pending = { seq, kind, name, settled: false, resolve, reject } as PendingOf<K>;
+  return { promise, pending, replayed: false };
+}
+
+/**
  * The timer of a command that has one.
  * @example
  * const timer = timerOf(pending); if (timer?.dueAt !== undefined) ...

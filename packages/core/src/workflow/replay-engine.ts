@@ -2,17 +2,34 @@ import type { Activation } from "./activation.js";
 import type { ActivationHost, ActivationOutcome, OfferedEvent } from "./activation-host.js";
 import type { ActivationPort } from "./activation-port.js";
 import { CommandTable } from "./command-table.js";
+import { cancelDelivery, eventReceived } from "./commands/deliveries.js";
 import type { WorkflowContext } from "./context.js";
 import { createContext } from "./create-context.js";
-import { CancelledError, type CommandDescription, NonDeterminismError, toErrorData } from "./errors.js";
+import { CancelledError, type NonDeterminismError, toErrorData } from "./errors.js";
 import { EventInbox } from "./event-inbox.js";
-import { describeCommand, type JournalEntry, type StepRetry } from "./journal.js";
+import type { JournalEntry, StepRetry } from "./journal.js";
 import { JournalCursor } from "./journal-cursor.js";
+import {
+  foreignAwait,
+  issuedMismatch,
+  type Mismatch,
+  misplacedCancel,
+  nonDeterminism,
+  unissuedResult,
+} from "./mismatch.js";
 import { type Deliverable, deliver, type Settled, settledOutcome } from "./outcome.js";
-import type { CommandKind, CommandView, Completion, Issued, Pending, PendingOf } from "./pending.js";
+import {
+  type CommandKind,
+  type CommandView,
+  type Completion,
+  createPending,
+  type Issued,
+  type Pending,
+  type PendingOf,
+} from "./pending.js";
 import { Prng } from "./prng.js";
 import { cancelledMessage, parentCancelledReason } from "./run-messages.js";
-import { DEFAULT_PAYLOAD_LIMIT, decode, encode } from "./serialize.js";
+import { DEFAULT_PAYLOAD_LIMIT, decode } from "./serialize.js";
 import { writeCompletion } from "./write-completion.js";
 
 const JOURNAL_WARNING = 10_000;
@@ -132,10 +149,7 @@ export class ReplayEngine {
     try {
       return await this.#loop();
     } finally {
-      for (const pending of this.#commands.values()) {
-        if (pending.kind === "call" || pending.kind === "decide")
-          pending.attempt?.abort(new CancelledError("activation ended"));
-      }
+      this.#commands.abortAttempts(() => new CancelledError("activation ended"));
     }
   }
 
@@ -198,7 +212,7 @@ export class ReplayEngine {
         continue;
       }
       if (this.#cancelReason !== undefined && !this.#cancelDelivered && !this.#done) {
-        await this.#write(this.#cancelCompletion(this.#cancelReason));
+        await this.#write(cancelDelivery(this.#nextSeq++, this.#cancelReason, this.#host.now()));
         continue;
       }
       if (!this.#draining) this.#commands.startDeferred();
@@ -223,25 +237,8 @@ export class ReplayEngine {
       // Nothing durable is awaited, yet the workflow has not returned: it awaits something outside ctx
       // (a fetch, a setTimeout). Give it a moment, then park the run rather than lose track of it.
       if (await this.#waitForForeign()) continue;
-      this.#fail(
-        `the workflow awaits something that is not a ctx call (a fetch, a timer or another promise in the workflow body) after seq ${this.#nextSeq - 1}; move it into ctx.call`,
-        {},
-      );
+      this.#fail(foreignAwait(this.#nextSeq));
     }
-  }
-
-  #cancelCompletion(reason: string): Completion {
-    return {
-      entry: {
-        kind: "cancel",
-        seq: this.#nextSeq++,
-        name: "cancel",
-        outcome: "ok",
-        result: encode({ reason }, "cancel reason"),
-        attempts: 1,
-        startedAt: new Date(this.#host.now()),
-      },
-    };
   }
 
   async #waitForForeign(): Promise<boolean> {
@@ -264,10 +261,7 @@ export class ReplayEngine {
     const entry = this.#journal.peek() as JournalEntry;
     if (entry.kind === "cancel") {
       if (entry.seq !== this.#nextSeq) {
-        this.#fail(
-          `the journal delivered a cancellation at seq ${entry.seq}, but the code is at seq ${this.#nextSeq}`,
-          { recorded: command(entry) },
-        );
+        this.#fail(misplacedCancel(entry, this.#nextSeq));
         return;
       }
       this.#nextSeq++;
@@ -279,11 +273,7 @@ export class ReplayEngine {
     }
     const pending = this.#commands.get(entry.seq);
     if (!pending) {
-      const what = this.#done ? "the workflow returned without issuing it" : "the code has not issued it";
-      this.#fail(
-        `the journal's next result is seq ${entry.seq} ${describeCommand(entry)}, but ${what} (the code issued ${this.#nextSeq} command${this.#nextSeq === 1 ? "" : "s"})`,
-        { recorded: command(entry) },
-      );
+      this.#fail(unissuedResult(entry, this.#done !== undefined, this.#nextSeq));
       return;
     }
     this.#journal.advance();
@@ -299,18 +289,7 @@ export class ReplayEngine {
 
   /** Every await the workflow is parked on sees the cancellation; running steps are aborted. */
   #rejectAll(reason: string): void {
-    for (const pending of this.#commands.values()) {
-      if (pending.settled) continue;
-      const error = new CancelledError(cancelledMessage(this.#host.runId, reason), reason);
-      pending.settled = true;
-      if (pending.kind === "call" || pending.kind === "decide") {
-        delete pending.start;
-        pending.attempt?.abort(error);
-      } else if (pending.kind === "child" || pending.kind === "transaction") {
-        delete pending.start;
-      }
-      pending.reject(error);
-    }
+    this.#commands.cancelAll(() => new CancelledError(cancelledMessage(this.#host.runId, reason), reason));
   }
 
   async #write(completion: Completion): Promise<void> {
@@ -351,21 +330,7 @@ export class ReplayEngine {
       const event = this.#inbox.take(pending.name);
       if (!event) continue;
       delete pending.dueAt;
-      this.#complete(
-        {
-          entry: {
-            kind: "event",
-            seq: pending.seq,
-            name: pending.name,
-            outcome: "ok",
-            result: event.payload,
-            attempts: 1,
-            startedAt: new Date(this.#lastTime),
-          },
-          consumeEvent: event.id,
-        },
-        pending,
-      );
+      this.#complete(eventReceived(pending, event, this.#lastTime), pending);
     }
   }
 
@@ -400,14 +365,9 @@ export class ReplayEngine {
   }
 
   /** Parks the run: the code no longer replays its journal. */
-  #fail(message: string, detail: { recorded?: CommandDescription; issued?: CommandDescription }): void {
+  #fail(mismatch: Mismatch): void {
     if (this.#fatal) return;
-    const runId = this.#host.runId;
-    const seq = detail.recorded?.seq ?? detail.issued?.seq ?? this.#nextSeq;
-    this.#fatal = new NonDeterminismError(runId, {
-      ...detail,
-      message: `run ${runId} no longer replays: ${message}; deploy code that replays it and retry the run, or fork it (durable fork ${runId} --from ${seq})`,
-    });
+    this.#fatal = nonDeterminism(this.#host.runId, mismatch, this.#nextSeq);
     this.#signal();
   }
 
@@ -420,28 +380,16 @@ export class ReplayEngine {
         `run ${this.#host.runId} has issued ${JOURNAL_WARNING} commands; long-lived loops should call ctx.continueAsNew(input) to start afresh with an empty journal`,
       );
     }
-    let resolve!: (value: unknown) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<never>((res, rej) => {
-      resolve = res as (value: unknown) => void;
-      reject = rej;
-    });
-    const pending = { seq, kind, name, settled: false, resolve, reject } as PendingOf<K>;
-    this.#commands.add(pending);
+    const issued = createPending(seq, kind, name);
+    this.#commands.add(issued.pending);
     this.#signal();
     const recorded = this.#journal.at(seq);
     if (recorded && (recorded.kind !== kind || recorded.name !== name)) {
-      this.#fail(
-        `seq ${seq} was issued as ${describeCommand({ kind, name })} but the journal has ${describeCommand(recorded)}`,
-        { recorded: command(recorded), issued: { seq, kind, name } },
-      );
-      pending.settled = true;
-      return { promise: new Promise<never>(() => {}), pending, replayed: true };
+      this.#fail(issuedMismatch({ seq, kind, name }, recorded));
+      issued.pending.settled = true;
+      issued.promise = new Promise<never>(() => {});
     }
-    return { promise, pending, replayed: recorded !== undefined };
+    issued.replayed = recorded !== undefined;
+    return issued;
   }
-}
-
-function command(entry: JournalEntry): CommandDescription {
-  return { seq: entry.seq, kind: entry.kind, name: entry.name };
 }
