@@ -42,11 +42,9 @@ export type {
   RunFilter,
   RunOutcome,
   RunRecord,
-  RunStatus,
   Store,
   StoreNotification,
 } from "./store/store.js";
-export { TERMINAL_STATUSES } from "./store/store.js";
 export type {
   ActivationHost,
   ActivationOutcome,
@@ -109,6 +107,14 @@ export type { CommandView } from "./workflow/pending.js";
 export { ReplayEngine } from "./workflow/replay-engine.js";
 export type { ResolvedRetryPolicy, RetryPolicy } from "./workflow/retry-policy.js";
 export { isRetryable, resolveRetryPolicy, retryDelayMs } from "./workflow/retry-policy.js";
+export type { RunStatus } from "./workflow/run-status.js";
+export {
+  ACTIVE_STATUSES,
+  isActiveStatus,
+  isTerminalStatus,
+  RUN_STATUSES,
+  TERMINAL_STATUSES,
+} from "./workflow/run-status.js";
 export type { Encoded } from "./workflow/serialize.js";
 export {
   DEFAULT_PAYLOAD_LIMIT,

@@ -1,15 +1,11 @@
-import { type JournalEntry, type JournalExport, ValidationError, validateWith } from "@durable/core";
+import {
+  type JournalEntry,
+  type JournalExport,
+  RUN_STATUSES,
+  ValidationError,
+  validateWith,
+} from "@durable/core";
 import { z } from "zod";
-
-const RUN_STATUSES = [
-  "pending",
-  "running",
-  "suspended",
-  "completed",
-  "failed",
-  "cancelled",
-  "blocked",
-] as const;
 
 // Dates arrive as Date objects (an export in memory) or ISO strings (an export read back from JSON).
 const date = z.union([

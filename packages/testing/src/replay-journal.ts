@@ -3,6 +3,7 @@ import {
   type CommandDescription,
   decode,
   describeCommand,
+  isTerminalStatus,
   type JournalExport,
   NonDeterminismError,
   ValidationError,
@@ -11,8 +12,6 @@ import {
 import { parseJournalExport } from "./journal-export.js";
 import { replayOffline } from "./offline-replay.js";
 import { diffRows, formatReplayDiff, type JournalReplayReport } from "./replay-diff.js";
-
-const FINISHED = ["completed", "failed", "cancelled"];
 
 /**
  * Replays a recorded journal with today's code and reports, seq by seq, whether the code still issues what
@@ -64,7 +63,7 @@ export async function checkJournal(
     report.mismatch = { seq: row?.seq ?? -1, message: outcome.error.message };
     if (row?.recorded) report.mismatch.recorded = row.recorded;
     if (row?.issued) report.mismatch.issued = row.issued;
-  } else if (FINISHED.includes(journal.status) && (outcome.type === "live" || outcome.type === "suspended")) {
+  } else if (isTerminalStatus(journal.status) && (outcome.type === "live" || outcome.type === "suspended")) {
     const first: CommandDescription | undefined = next[0];
     const what = first
       ? `issues seq ${first.seq} ${describeCommand(first)}`

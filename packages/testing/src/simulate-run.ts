@@ -2,6 +2,7 @@ import {
   Client,
   decode,
   type ErrorData,
+  isActiveStatus,
   type JournalEntry,
   memoryStore,
   type RunStatus,
@@ -21,7 +22,6 @@ import type { StepWorld } from "./step-world.js";
 /** How long a simulated process's lease lasts: after a crash, the run resumes this much later. */
 export const CRASH_LEASE_MS = 60_000;
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
-const FINAL: readonly RunStatus[] = ["completed", "failed", "cancelled", "blocked"];
 
 /** Whether and where the simulated processes die. */
 export type SimulationMode =
@@ -115,7 +115,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
     );
     appends += faulty.appends();
     const run = await shared.getRun(runId);
-    if (stuck !== undefined || FINAL.includes(run?.status as RunStatus)) break;
+    if (stuck !== undefined || (run !== undefined && !isActiveStatus(run.status))) break;
   }
   const run = await shared.getRun(runId);
   const result: Simulation = {
@@ -183,7 +183,7 @@ async function runProcess(
         workers: [worker],
         workflows: options.workflows.map((w) => w.name),
         until: async () => {
-          if (faulty.isDead() || FINAL.includes((await shared.getRun(runId))?.status as RunStatus))
+          if (faulty.isDead() || !isActiveStatus((await shared.getRun(runId))?.status ?? "pending"))
             return true;
           const event = events[0];
           if (!event || !(await paused())) return false;

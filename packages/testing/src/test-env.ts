@@ -1,6 +1,7 @@
 import {
   type AnySchedule,
   Client,
+  isActiveStatus,
   type JournalEntry,
   memoryStore,
   type RunInfo,
@@ -67,7 +68,6 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-const FINAL = ["completed", "failed", "cancelled", "blocked"];
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const realSetImmediate = globalThis.setImmediate;
 const tick = () => new Promise<void>((resolve) => realSetImmediate(resolve));
@@ -124,7 +124,7 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
         store: storeClockView(store, clock, await storeKeepsOwnTime()),
         workers: [worker],
         workflows: names,
-        until: async () => FINAL.includes((await store.getRun(current))?.status ?? ""),
+        until: async () => !isActiveStatus((await store.getRun(current))?.status ?? "pending"),
         onStuck: async () => new Error(await explainStuckRun(store, options.workflows, current)),
       });
       const info = (await client.get(current)) as RunInfo<O>;

@@ -1,12 +1,11 @@
 import type { RunStatus } from "@durable/core";
+import { RUN_STATUSES } from "@durable/core";
 import { type Command, Option } from "commander";
 import { colorsFor } from "../output/format.js";
 import { renderRuns } from "../output/runs-table.js";
 import { parseCount, parseTag } from "../parse-args.js";
 import { addCommonOptions, type CommonOptions, openSession } from "../session.js";
 import { withClient } from "../with-client.js";
-
-const STATUSES = ["pending", "running", "suspended", "completed", "failed", "cancelled", "blocked"];
 
 interface RunsOptions extends CommonOptions {
   status?: RunStatus;
@@ -26,7 +25,7 @@ export function registerRuns(program: Command): void {
   const command = program
     .command("runs")
     .description("list runs, newest first")
-    .addOption(new Option("--status <status>", "only runs in this state").choices(STATUSES))
+    .addOption(new Option("--status <status>", "only runs in this state").choices(RUN_STATUSES))
     .option("--workflow <name>", "only runs of this workflow")
     .option("--tag <k=v>", "only runs with this tag (repeatable)", parseTag)
     .option("--limit <n>", "at most this many (1 to 1000)", (text) => parseCount(text, 1, 1000), 100)

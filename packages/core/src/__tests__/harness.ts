@@ -3,6 +3,7 @@ import { pino } from "pino";
 import {
   type AnyWorkflow,
   Client,
+  isActiveStatus,
   memoryStore,
   type RunInfo,
   type StartOptions,
@@ -13,8 +14,6 @@ import {
   type WorkerOptions,
   type Workflow,
 } from "../index.js";
-
-const FINAL = ["completed", "failed", "cancelled", "blocked"];
 
 /** A memory store, a worker and a client on one virtual clock, for core's own tests. */
 export function createHarness(
@@ -62,7 +61,7 @@ export function createHarness(
       store: observer,
       workers,
       workflows: names,
-      until: async () => stop() || FINAL.includes((await observer.getRun(id))?.status ?? ""),
+      until: async () => stop() || !isActiveStatus((await observer.getRun(id))?.status ?? "pending"),
       onStuck: async () =>
         new Error(`run ${id} can never finish: ${JSON.stringify(await observer.getRun(id))}`),
     });

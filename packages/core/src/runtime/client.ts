@@ -20,6 +20,7 @@ import {
 import { flowFields } from "../workflow/flow-control.js";
 import type { JournalEntry } from "../workflow/journal.js";
 import { type Duration, parseDuration } from "../workflow/parse-duration.js";
+import { isActiveStatus, RUN_STATUSES } from "../workflow/run-status.js";
 import { DEFAULT_PAYLOAD_LIMIT, decode, encode } from "../workflow/serialize.js";
 import { validateWith } from "../workflow/validate-with.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
@@ -106,16 +107,6 @@ export interface ClientOptions {
   payloadLimit?: number;
 }
 
-const RUN_STATUSES = [
-  "pending",
-  "running",
-  "suspended",
-  "completed",
-  "failed",
-  "cancelled",
-  "blocked",
-] as const;
-
 const startOptionsSchema = z.object({
   id: z.string().min(1).max(512).optional(),
   startAt: z
@@ -134,8 +125,6 @@ const listFilterSchema = z.object({
   limit: z.number().int().min(1).max(1000).optional(),
   before: z.date().optional(),
 });
-
-const FINAL: readonly RunStatus[] = ["completed", "failed", "cancelled", "blocked"];
 
 /**
  * Starts runs and looks at them.
@@ -335,7 +324,7 @@ export class Client {
           id = run.continuedAs;
           continue;
         }
-        if (FINAL.includes(run.status)) return settle<O>(run);
+        if (!isActiveStatus(run.status)) return settle<O>(run);
         const left = deadline === undefined ? pause : Math.min(pause, deadline - Date.now());
         if (left <= 0) {
           throw new TimeoutError(`run ${id} did not finish within ${timeout} (it is ${run.status})`);

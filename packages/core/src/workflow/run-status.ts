@@ -1,19 +1,9 @@
-/** The states of a run; `runs.status` holds the same strings. */
-export type RunStatus =
-  | "pending"
-  | "running"
-  | "suspended"
-  | "completed"
-  | "failed"
-  | "cancelled"
-  | "blocked";
-
 /**
  * Every run status, in the order a run moves through them (`blocked` last: it is parked, not finished).
  * @example
  * for (const status of RUN_STATUSES) console.log(status, counts[status] ?? 0);
  */
-export const RUN_STATUSES: readonly RunStatus[] = [
+export const RUN_STATUSES = [
   "pending",
   "running",
   "suspended",
@@ -21,7 +11,10 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   "failed",
   "cancelled",
   "blocked",
-];
+] as const;
+
+/** The states of a run; `runs.status` holds the same strings. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
  * The statuses a run never leaves.

@@ -1,3 +1,4 @@
+import { RUN_STATUSES } from "@durable/core";
 /**
  * The dashboard's stylesheet, served at `/assets/dashboard.css`: plain CSS with custom properties, a light
  * and a dark scheme (following the system), no build step.
@@ -92,7 +93,7 @@ tr:hover .link-button, .link-button:focus { visibility: visible; }
 .tab[aria-current] { border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
 .tab-count { font-variant-numeric: tabular-nums; color: var(--muted); background: var(--faint); border-radius: 999px; padding: 0 7px; font-size: 12px; }
 .tab::before { content: ""; width: 8px; height: 8px; border-radius: 50%; background: var(--muted); }
-${["pending", "running", "suspended", "completed", "failed", "cancelled", "blocked"].map((s) => `.tab-${s}::before { background: var(--${s}); }`).join("\n")}
+${RUN_STATUSES.map((s) => `.tab-${s}::before { background: var(--${s}); }`).join("\n")}
 .tab:not([class*="tab-"])::before, .tab:first-child::before { background: var(--text); }
 
 table { border-collapse: collapse; width: 100%; }
@@ -114,7 +115,7 @@ table.compact td, table.compact th { padding: 6px 8px; }
 
 .status { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; font-weight: 600; padding: 2px 9px 2px 8px; border-radius: 999px; white-space: nowrap; border: 1px solid color-mix(in srgb, currentColor 28%, transparent); background: color-mix(in srgb, currentColor 9%, transparent); }
 .status::before { content: ""; width: 7px; height: 7px; border-radius: 50%; background: currentColor; }
-${["pending", "running", "suspended", "completed", "failed", "cancelled", "blocked"].map((s) => `.status-${s} { color: var(--${s}); }`).join("\n")}
+${RUN_STATUSES.map((s) => `.status-${s} { color: var(--${s}); }`).join("\n")}
 .status-running::before { animation: pulse 1.4s ease-in-out infinite; }
 @keyframes pulse { 50% { opacity: 0.3; } }
 

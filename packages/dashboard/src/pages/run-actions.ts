@@ -1,8 +1,7 @@
 import type { JournalEntry, RunInfo } from "@durable/core";
+import { isTerminalStatus } from "@durable/core";
 import { html, type SafeHtml } from "../html/escape-html.js";
 import type { RunView } from "../views/load-run-view.js";
-
-const FINISHED = ["completed", "failed", "cancelled"];
 
 /**
  * The run's buttons: cancel (unless it has finished) and retry (when it is blocked or failed). The page
@@ -15,7 +14,7 @@ export function runActions(run: RunInfo): SafeHtml {
     run.status === "blocked" || run.status === "failed"
       ? html`<button type="button" class="primary" data-action="retry" data-confirm="Retry run ${run.id}? It resumes from its journal (a failed run runs its last failed step again).">Retry</button>`
       : "";
-  const cancel = FINISHED.includes(run.status)
+  const cancel = isTerminalStatus(run.status)
     ? ""
     : html`<button type="button" class="danger" data-action="cancel" data-confirm="Cancel run ${run.id}? The workflow sees CancelledError at its current await; its children are cancelled too.">Cancel run</button>`;
   return html`${retry}${cancel}`;
@@ -35,7 +34,7 @@ function describeEntry(entry: JournalEntry): string {
 export function runForms(view: RunView): SafeHtml {
   const { run, journal } = view;
   const waitingFor = view.waiting?.events ?? [];
-  const sendEvent = FINISHED.includes(run.status)
+  const sendEvent = isTerminalStatus(run.status)
     ? ""
     : html`<section class="card action-card"><h2>Send an event</h2>
 <form class="action-form" data-action="events" data-confirm="Send this event to run ${run.id}?">

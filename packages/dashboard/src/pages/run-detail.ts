@@ -1,4 +1,5 @@
 import type { RunInfo } from "@durable/core";
+import { isTerminalStatus } from "@durable/core";
 import { html, type SafeHtml } from "../html/escape-html.js";
 import { formatSpan, formatTime } from "../html/format-time.js";
 import { formatValue } from "../html/format-value.js";
@@ -11,8 +12,6 @@ import { runLink } from "./links.js";
 import { runActions, runForms } from "./run-actions.js";
 import { statusBadge } from "./status-badge.js";
 import { renderTimeline } from "./timeline.js";
-
-const FINISHED = ["completed", "failed", "cancelled"];
 
 function fact(label: string, value: SafeHtml | string | undefined): SafeHtml {
   if (value === undefined || value === "") return html``;
@@ -66,7 +65,7 @@ function payloads(run: RunInfo): SafeHtml {
   const output =
     run.output !== undefined || run.status === "completed"
       ? html`<section class="card payload"><h2>Output</h2><pre>${formatValue(run.output)}</pre></section>`
-      : html`<section class="card payload"><h2>Output</h2><p class="muted">${FINISHED.includes(run.status) ? "none" : "not yet"}</p></section>`;
+      : html`<section class="card payload"><h2>Output</h2><p class="muted">${isTerminalStatus(run.status) ? "none" : "not yet"}</p></section>`;
   return html`<div class="payloads">
 <section class="card payload"><h2>Input</h2><pre>${formatValue(run.input)}</pre></section>
 ${output}
@@ -103,7 +102,7 @@ ${children.map(
  */
 export function runDetailPage(base: string, view: RunView): SafeHtml {
   const { run } = view;
-  const live = !FINISHED.includes(run.status);
+  const live = !isTerminalStatus(run.status);
   const body = html`<nav class="crumbs"><a href="${base}/">Runs</a><span aria-hidden="true">/</span><span>${run.workflow}</span></nav>
 <div id="run-top" data-live-region>
 <div class="page-head run-head">

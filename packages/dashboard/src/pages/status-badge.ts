@@ -1,16 +1,9 @@
 import type { RunStatus } from "@durable/core";
+import { RUN_STATUSES } from "@durable/core";
 import { html, type SafeHtml } from "../html/escape-html.js";
 
 /** Every status, in the order a run moves through them. */
-export const STATUSES: readonly RunStatus[] = [
-  "pending",
-  "running",
-  "suspended",
-  "completed",
-  "failed",
-  "cancelled",
-  "blocked",
-];
+export const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 
 /**
  * A run's status as a coloured pill.

@@ -1,4 +1,5 @@
 import type { JournalEntry, RunInfo } from "@durable/core";
+import { isActiveStatus } from "@durable/core";
 import { formatSpan, formatTime } from "../html/format-time.js";
 import { formatValueShort, safeDecode } from "../html/format-value.js";
 import { describeWaits } from "../views/describe-waits.js";
@@ -218,7 +219,7 @@ export function buildPath(view: RunView, maxNodes = 200): PathModel {
     i += period * (repeat?.times ?? 1);
   }
   const waits = describeWaits(view);
-  const finished = ["completed", "failed", "cancelled", "blocked"].includes(view.run.status);
+  const finished = !isActiveStatus(view.run.status);
   nodes.push(
     finished
       ? endNode(view.run)

@@ -1,3 +1,4 @@
+import { isActiveStatus } from "@durable/core";
 import { formatTime } from "../html/format-time.js";
 import type { RunView } from "./load-run-view.js";
 
@@ -10,8 +11,6 @@ export interface WaitDescription {
   until?: Date;
 }
 
-const DONE = ["completed", "failed", "cancelled", "blocked"];
-
 /**
  * What an unfinished run waits for: events (from the store's `waitingFor`; the run's `wakeAt` is then
  * their timeout), step retries, unfinished children, a timer, or a flow-control limit. Empty for a
@@ -21,7 +20,7 @@ const DONE = ["completed", "failed", "cancelled", "blocked"];
  */
 export function describeWaits(view: RunView): WaitDescription[] {
   const { run, waiting, children } = view;
-  if (DONE.includes(run.status)) return [];
+  if (!isActiveStatus(run.status)) return [];
   const wake = run.wakeAt;
   const at = (prefix: string) => (wake ? `${prefix} ${formatTime(wake)}` : "");
   const timed = (d: Omit<WaitDescription, "until">): WaitDescription => (wake ? { ...d, until: wake } : d);
@@ -44,7 +43,7 @@ export function describeWaits(view: RunView): WaitDescription[] {
       until: new Date(retry.nextAt),
     });
   }
-  for (const child of children.filter((c) => !DONE.includes(c.status))) {
+  for (const child of children.filter((c) => isActiveStatus(c.status))) {
     waits.push({ kind: "child", title: `child "${child.workflow}" ${child.status}`, subtitle: child.id });
   }
   if (waits.length === 0 && wake)

@@ -1,14 +1,7 @@
 import type { Client, ListFilter, RunInfo, RunStatus, ValidationIssue } from "@durable/core";
+import { RUN_STATUSES } from "@durable/core";
 
-const STATUS_SET = new Set<string>([
-  "pending",
-  "running",
-  "suspended",
-  "completed",
-  "failed",
-  "cancelled",
-  "blocked",
-]);
+const STATUS_SET = new Set<string>(RUN_STATUSES);
 
 /** The runs list's filters, as read from a query string. */
 export interface RunsQuery {
