@@ -68,7 +68,9 @@ export type { CommandDescription, ErrorCode, ErrorData, ValidationIssue } from "
 // Errors
 export {
   CancelledError,
+  DuplicateSeqError,
   DurableError,
+  EventConsumedError,
   LeaseLostError,
   NonDeterminismError,
   PayloadTooLargeError,

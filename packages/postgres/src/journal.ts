@@ -1,4 +1,11 @@
-import { type JournalEntry, type Lease, LeaseLostError, type NewJournalEntry } from "@durable/core";
+import {
+  DuplicateSeqError,
+  EventConsumedError,
+  type JournalEntry,
+  type Lease,
+  LeaseLostError,
+  type NewJournalEntry,
+} from "@durable/core";
 import { sql } from "kysely";
 import { jsonParam, type SqlContext } from "./database.js";
 import { toJournalEntry } from "./rows.js";
@@ -110,11 +117,11 @@ async function appendDistinct(
 
 function appendError({ lease, entry, consumeEvent }: Append, row: AppendRow | undefined): Error {
   if (!row?.held) return new LeaseLostError(lease.runId);
-  const eventError = new Error(`event ${consumeEvent} of run ${lease.runId} is missing or already consumed`);
+  const eventError = new EventConsumedError(lease.runId, String(consumeEvent));
   if (consumeEvent !== undefined && !row.event_ok) return eventError;
   // Not written with no reason seen in the snapshot: another statement took the seq (or the event) meanwhile.
   if (row.duplicate || consumeEvent === undefined) {
-    return new Error(`journal of run ${lease.runId} already has seq ${entry.seq}`);
+    return new DuplicateSeqError(lease.runId, entry.seq);
   }
   return eventError;
 }

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "../runtime/clock.js";
-import { LeaseLostError } from "../workflow/errors.js";
+import { DuplicateSeqError, EventConsumedError, LeaseLostError } from "../workflow/errors.js";
 import { heldBy, type QueueLimit } from "../workflow/flow-control.js";
 import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
 import type {
@@ -285,12 +285,12 @@ class MemoryStore implements Store {
     this.fenced(lease);
     const journal = this.journals.get(lease.runId) ?? [];
     if (journal.some((e) => e.seq === entry.seq)) {
-      throw new Error(`journal of run ${lease.runId} already has seq ${entry.seq}`);
+      throw new DuplicateSeqError(lease.runId, entry.seq);
     }
     if (options?.consumeEvent !== undefined) {
       const event = this.events.get(lease.runId)?.find((e) => e.id === options.consumeEvent);
       if (!event || event.consumedSeq !== undefined) {
-        throw new Error(`event ${options.consumeEvent} of run ${lease.runId} is missing or already consumed`);
+        throw new EventConsumedError(lease.runId, options.consumeEvent);
       }
       event.consumedSeq = entry.seq;
     }

@@ -9,6 +9,8 @@ export type ErrorCode =
   | "payload_too_large"
   | "schema_ahead"
   | "lease_lost"
+  | "duplicate_seq"
+  | "event_consumed"
   | "crash_loop"
   | "run_not_found"
   | "workflow_not_found"
@@ -167,6 +169,44 @@ export class PayloadTooLargeError extends DurableError {
 export class SchemaAheadError extends DurableError {
   constructor(message: string) {
     super("schema_ahead", message);
+  }
+}
+
+/**
+ * A store refused a journal entry because the run's journal already has its seq: another activation wrote it
+ * first. Nothing is written; the activation ends and the run is taken up again from the journal.
+ * @example
+ * if (error instanceof DuplicateSeqError) log.warn({ runId: error.runId, seq: error.seq }, error.message);
+ */
+export class DuplicateSeqError extends DurableError {
+  readonly runId: string;
+  readonly seq: number;
+  constructor(runId: string, seq: number) {
+    super(
+      "duplicate_seq",
+      `journal of run ${runId} already has seq ${seq}; another activation wrote it first, so this write is dropped and the run replays from the journal`,
+    );
+    this.runId = runId;
+    this.seq = seq;
+  }
+}
+
+/**
+ * A store refused to consume an event with a journal entry: the event is gone or another wait consumed it.
+ * Nothing is written; the activation ends and the run is taken up again from the journal.
+ * @example
+ * if (error instanceof EventConsumedError) log.warn({ runId: error.runId, eventId: error.eventId }, error.message);
+ */
+export class EventConsumedError extends DurableError {
+  readonly runId: string;
+  readonly eventId: string;
+  constructor(runId: string, eventId: string) {
+    super(
+      "event_consumed",
+      `event ${eventId} of run ${runId} is missing or already consumed; this write is dropped and the run replays from the journal`,
+    );
+    this.runId = runId;
+    this.eventId = eventId;
   }
 }
 

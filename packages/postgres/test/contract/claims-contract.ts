@@ -170,6 +170,11 @@ export function claimsContract(store: () => Store): void {
     const lease = await running(store(), "r1");
     await store().appendJournal(lease, okEntry(0, "first"));
     await expect(store().appendJournal(lease, okEntry(0, "second"))).rejects.toThrow(/seq 0/);
+    await expect(store().appendJournal(lease, okEntry(0, "third"))).rejects.toMatchObject({
+      name: "DuplicateSeqError",
+      code: "duplicate_seq",
+      seq: 0,
+    });
     const journal = await store().readJournal("r1");
     expect(journal.map((e) => (e.outcome === "ok" ? decode(e.result) : undefined))).toEqual(["first"]);
   });

@@ -29,7 +29,7 @@ export function eventsContract(store: () => Store): void {
       store().appendJournal(claimed.lease, okEntry(1, 1, { kind: "event", name: "approved" }), {
         consumeEvent: event.id,
       }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ name: "EventConsumedError", code: "event_consumed", eventId: event.id });
     expect((await store().readJournal("r1")).map((e) => e.seq)).toEqual([0]);
     await store().releaseRuns([claimed.lease]);
     expect((await claim(store()))[0]?.events).toEqual([]);
@@ -37,7 +37,10 @@ export function eventsContract(store: () => Store): void {
 
   it("refuses to append when the event to consume does not exist, writing nothing", async () => {
     const lease = await running(store(), "r1");
-    await expect(store().appendJournal(lease, okEntry(0), { consumeEvent: "999999" })).rejects.toThrow();
+    await expect(store().appendJournal(lease, okEntry(0), { consumeEvent: "999999" })).rejects.toMatchObject({
+      code: "event_consumed",
+      eventId: "999999",
+    });
     expect(await store().readJournal("r1")).toEqual([]);
   });
 
