@@ -109,6 +109,13 @@ export type { CommandView } from "./workflow/pending.js";
 export { ReplayEngine } from "./workflow/replay-engine.js";
 export type { ResolvedRetryPolicy, RetryPolicy } from "./workflow/retry-policy.js";
 export { isRetryable, resolveRetryPolicy, retryDelayMs } from "./workflow/retry-policy.js";
+export {
+  CRASH_LOOP_FORMAT,
+  cancelledError,
+  cancelledMessage,
+  crashLoopError,
+  crashLoopMessage,
+} from "./workflow/run-messages.js";
 export type { RunStatus } from "./workflow/run-status.js";
 export {
   ACTIVE_STATUSES,

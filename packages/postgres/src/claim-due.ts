@@ -1,4 +1,4 @@
-import type { ClaimedRun, ClaimRequest } from "@durable/core";
+import { type ClaimedRun, type ClaimRequest, CRASH_LOOP_FORMAT } from "@durable/core";
 import { type RawBuilder, sql } from "kysely";
 import type { EventRow, JournalRow, RunRow, SqlContext } from "./database.js";
 import { toEventRecord, toJournalEntry, toRunRecord } from "./rows.js";
@@ -34,8 +34,7 @@ export function claimDue(
         waiting_for = CASE WHEN due.park THEN r.waiting_for ELSE '{}' END,
         wake_pending = CASE WHEN due.park THEN r.wake_pending ELSE false END,
         error = CASE WHEN due.park THEN jsonb_build_object('name', 'CrashLoopError', 'code', 'crash_loop',
-            'message', format('run %s crashed its worker %s times; fix the cause and retry it (durable retry %s)',
-              r.id, r.recoveries + 1, r.id))
+            'message', format(${CRASH_LOOP_FORMAT}::text, r.id, r.recoveries + 1))
           ELSE r.error END,
         held_by = NULL,
         wake_at = NULL,

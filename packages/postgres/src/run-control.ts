@@ -1,4 +1,4 @@
-import type { RunChange } from "@durable/core";
+import { cancelledMessage, type RunChange } from "@durable/core";
 import { type RawBuilder, sql } from "kysely";
 import type { RunRow, SqlContext } from "./database.js";
 import { toRunRecord } from "./rows.js";
@@ -23,7 +23,7 @@ export async function requestCancel(
           THEN 'cancelled' ELSE r.status END,
         error = CASE WHEN r.status = 'blocked' OR (r.status = 'pending' AND r.attempts = 0)
           THEN jsonb_build_object('name', 'CancelledError', 'code', 'cancelled',
-            'message', 'run ' || r.id || ' was cancelled: ' || ${reason}::text)
+            'message', ${cancelledMessage(id, reason)}::text)
           ELSE r.error END,
         finished_at = CASE WHEN r.status = 'blocked' OR (r.status = 'pending' AND r.attempts = 0)
           THEN now() ELSE r.finished_at END,

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from "../runtime/clock.js";
 import { DuplicateSeqError, EventConsumedError, LeaseLostError } from "../workflow/errors.js";
 import { heldBy, type QueueLimit } from "../workflow/flow-control.js";
 import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
+import { cancelledError, crashLoopError } from "../workflow/run-messages.js";
 import type {
   ClaimedRun,
   ClaimRequest,
@@ -222,11 +223,7 @@ class MemoryStore implements Store {
 
   private park(run: RunRecord, now: number): void {
     run.status = "blocked";
-    run.error = {
-      name: "CrashLoopError",
-      code: "crash_loop",
-      message: `run ${run.id} crashed its worker ${run.recoveries} times; fix the cause and retry it (durable retry ${run.id})`,
-    };
+    run.error = crashLoopError(run.id, run.recoveries);
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
     delete run.wakeAt;
@@ -447,11 +444,7 @@ class MemoryStore implements Store {
     run.updatedAt = new Date(now);
     if (run.status === "blocked" || (run.status === "pending" && run.attempts === 0)) {
       run.status = "cancelled";
-      run.error = {
-        name: "CancelledError",
-        code: "cancelled",
-        message: `run ${id} was cancelled: ${reason}`,
-      };
+      run.error = cancelledError(id, reason);
       run.finishedAt = new Date(now);
       delete run.wakeAt;
       this.finished(run);

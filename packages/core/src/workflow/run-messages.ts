@@ -1,3 +1,5 @@
+import type { ErrorData } from "./errors.js";
+
 // Messages that more than one place writes (the engine, the memory store, the SQL of packages/postgres):
 // each is written here once, so a run reads the same whichever store or path ended it.
 
@@ -47,8 +49,19 @@ export function crashLoopMessage(runId: string, crashes: number | string): strin
 export const CRASH_LOOP_FORMAT = crashLoopMessage("%1$s", "%2$s");
 
 /**
- * `cancelledMessage` as a Postgres `format()` string: `%1$s` is the run id, `%2$s` the reason.
+ * The error a run cancelled before it started (or while `blocked`) is stored with.
  * @example
- * sql`format(${CANCELLED_FORMAT}::text, r.id, ${reason}::text)`
+ * run.error = cancelledError(run.id, "customer left");
  */
-export const CANCELLED_FORMAT = cancelledMessage("%1$s", "%2$s");
+export function cancelledError(runId: string, reason: string): ErrorData {
+  return { name: "CancelledError", code: "cancelled", message: cancelledMessage(runId, reason) };
+}
+
+/**
+ * The error a run parked as `blocked` after `crashes` crashes of its worker is stored with.
+ * @example
+ * run.error = crashLoopError(run.id, run.recoveries);
+ */
+export function crashLoopError(runId: string, crashes: number): ErrorData {
+  return { name: "CrashLoopError", code: "crash_loop", message: crashLoopMessage(runId, crashes) };
+}

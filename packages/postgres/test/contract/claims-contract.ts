@@ -1,4 +1,4 @@
-import { decode, encode, LeaseLostError, type Store } from "@durable/core";
+import { crashLoopError, decode, encode, LeaseLostError, type Store } from "@durable/core";
 import { expect, it } from "vitest";
 import { claim, errorEntry, newRun, okEntry, running, sleep } from "../helpers.js";
 
@@ -79,6 +79,8 @@ export function claimsContract(store: () => Store): void {
     expect(run).toMatchObject({ status: "blocked", recoveries: 2, leaseEpoch: 2, attempts: 2 });
     expect(run?.error).toMatchObject({ name: "CrashLoopError", code: "crash_loop" });
     expect(run?.error?.message).toContain("r1");
+    // Every store writes the message core writes it as.
+    expect(run?.error).toEqual(crashLoopError("r1", 2));
     expect(run?.leaseOwner).toBeUndefined();
     expect(run?.wakeAt).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { encode, type Store } from "@durable/core";
+import { cancelledError, encode, type Store } from "@durable/core";
 import { expect, it } from "vitest";
 import { claim, errorEntry, newRun, okEntry, running } from "../helpers.js";
 
@@ -12,6 +12,7 @@ export function controlContract(store: () => Store): void {
       error: { name: "CancelledError", code: "cancelled" },
     });
     expect(change?.run.error?.message).toContain("customer left");
+    expect(change?.run.error).toEqual(cancelledError("r1", "customer left"));
     expect(change?.run.finishedAt).toBeInstanceOf(Date);
     expect(change?.run.wakeAt).toBeUndefined();
     expect(await store().getRun("r1")).toEqual(change?.run);
