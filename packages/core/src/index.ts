@@ -2,7 +2,6 @@
 
 export type {
   ClientOptions,
-  JournalExport,
   ListFilter,
   RunHandle,
   RunInfo,
@@ -12,6 +11,8 @@ export { Client, reviveRunError, toRunInfo } from "./runtime/client.js";
 export type { Clock } from "./runtime/clock.js";
 export { systemClock, TestClock } from "./runtime/clock.js";
 export { determinismGuard } from "./runtime/determinism-guard.js";
+export type { JournalExport, JournalExportV1 } from "./runtime/journal-export.js";
+export { JOURNAL_EXPORT_FORMAT, toJournalExport } from "./runtime/journal-export.js";
 export { defaultLogger, silentLogger } from "./runtime/logger.js";
 export type { AnySchedule, CatchUp, Schedule, ScheduleOptions } from "./runtime/schedule.js";
 export { schedule, scheduledRunId } from "./runtime/schedule.js";
