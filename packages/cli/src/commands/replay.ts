@@ -1,14 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { type AnyWorkflow, RunNotFoundError } from "@durable/core";
-import {
-  checkJournal,
-  formatReplayDiff,
-  type JournalReplayReport,
-  parseJournalExport,
-} from "@durable/testing";
+import type { JournalReplayReport } from "@durable/testing";
 import type { Command } from "commander";
 import { CliError, usageError } from "../cli-error.js";
 import { databaseTarget, describeTarget } from "../database/database-target.js";
+import { loadTesting, type TestingModule } from "../load-testing.js";
 import { type Colors, colorsFor } from "../output/format.js";
 import { parseCount } from "../parse-args.js";
 import {
@@ -70,10 +66,13 @@ export function registerReplay(program: Command): void {
     .option("--json", "print { ok, checked, failed, journals: [{ source, ...report }] } as JSON");
   addCommonOptions(command, "warn").action(async (files: string[], options: ReplayOptions) => {
     checkUsage(command, files, options);
+    const testing = await loadTesting("replay");
     const session = await openSession(options, "replay");
     const workflows = await sessionWorkflows(session);
-    const checked = await checkFiles(files, workflows);
-    if (options.database !== undefined) checked.push(...(await sampleDatabase(session, workflows, options)));
+    const checked = await checkFiles(testing, files, workflows);
+    if (options.database !== undefined) {
+      checked.push(...(await sampleDatabase(testing, session, workflows, options)));
+    }
     const failed = checked.filter((c) => !c.report.ok).length;
     if (options.json) {
       const journals = checked.map((c) => ({ source: c.source, ...c.report }));
@@ -82,7 +81,7 @@ export function registerReplay(program: Command): void {
       );
     } else {
       const c = colorsFor(process.stdout);
-      for (const one of checked) process.stdout.write(describeChecked(one, c));
+      for (const one of checked) process.stdout.write(describeChecked(testing, one, c));
     }
     if (failed > 0) {
       const journals = `journal${checked.length === 1 ? "" : "s"}`;
@@ -103,13 +102,17 @@ function checkUsage(command: Command, files: string[], options: ReplayOptions): 
   }
 }
 
-async function checkFiles(files: readonly string[], workflows: readonly AnyWorkflow[]): Promise<Checked[]> {
+async function checkFiles(
+  { checkJournal, parseJournalExport }: TestingModule,
+  files: readonly string[],
+  workflows: readonly AnyWorkflow[],
+): Promise<Checked[]> {
   const checked: Checked[] = [];
   for (const file of files) {
     const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new CliError(`${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
     });
-    let exported: ReturnType<typeof parseJournalExport>;
+    let exported: ReturnType<TestingModule["parseJournalExport"]>;
     try {
       exported = parseJournalExport(text);
     } catch (error) {
@@ -123,6 +126,7 @@ async function checkFiles(files: readonly string[], workflows: readonly AnyWorkf
 
 /** The most recent runs of each workflow (or the named one), newest first, each replayed from its export. */
 async function sampleDatabase(
+  { checkJournal }: TestingModule,
   session: Session,
   workflows: readonly AnyWorkflow[],
   options: ReplayOptions,
@@ -155,7 +159,11 @@ async function sampleDatabase(
   return checked;
 }
 
-function describeChecked({ source, report }: Checked, c: Colors): string {
+function describeChecked(
+  { formatReplayDiff }: TestingModule,
+  { source, report }: Checked,
+  c: Colors,
+): string {
   if (!report.ok) return `${c.red("FAIL")}  ${source}\n${formatReplayDiff(report)}\n`;
   const notes = report.notes.map((n) => `\n  note: ${n}`).join("");
   const run = source.startsWith("run ")
