@@ -170,7 +170,7 @@ describe("durable on the embedded database", () => {
     expect((await cli(project, "export", id, "-o", file)).code).toBe(0);
     const exported = JSON.parse(await readFile(file, "utf8"));
     expect(exported).toMatchObject({
-      format: "durable.journal/1",
+      format: "durable.journal/2",
       runId: id,
       workflow: "greet",
       status: "completed",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -9,9 +9,13 @@ import { BIN } from "./helpers.js";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const run = promisify(execFile);
 
+// The examples' workflows and the export-format fixtures' (test/fixtures/workflows.ts).
+const CONFIG = "test/fixtures/durable.config.ts";
+
 async function replay(...files: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, "replay", ...files], { cwd: root });
+    const args = [BIN, "replay", "--config", CONFIG, ...files];
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -19,15 +23,33 @@ async function replay(...files: string[]) {
   }
 }
 
-// The journals in test/fixtures/journals/ were recorded from real runs of the examples
-// (test/fixtures/record-journals.ts): today's code must still replay every one of them.
+async function journalsIn(folder: string): Promise<string[]> {
+  const files = await readdir(join(root, folder));
+  return files.filter((f) => f.endsWith(".json")).map((f) => join(folder, f));
+}
+
+// The journals in test/fixtures/journals/ were recorded from real runs of the examples and of the
+// export-format fixtures (test/fixtures/record-journals.ts): today's code must still replay every one.
 describe("recorded journals of the examples", () => {
   it("all replay with today's code", async () => {
-    const dir = join(root, "test/fixtures/journals");
-    const files = (await readdir(dir))
-      .filter((f) => f.endsWith(".json"))
-      .map((f) => join("test/fixtures/journals", f));
+    const files = await journalsIn("test/fixtures/journals");
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    const result = await replay(...files);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout.match(/^ok {4}/gm)).toHaveLength(files.length);
+    expect(result.stdout).toContain(
+      "test/fixtures/journals/billing.json: run billing:fixture (3 entries, completed)",
+    );
+    expect(result.stdout).toContain(
+      "test/fixtures/journals/heartbeat.json: run heartbeat:fixture (2 entries, completed)",
+    );
+  });
+
+  it("still replays the journals recorded in the first format, durable.journal/1", async () => {
+    const files = await journalsIn("test/fixtures/journals/v1");
     expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files)
+      expect((await readFile(join(root, file), "utf8")).includes('"durable.journal/1"')).toBe(true);
     const result = await replay(...files);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout.match(/^ok {4}/gm)).toHaveLength(files.length);

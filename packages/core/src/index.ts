@@ -2,7 +2,6 @@
 
 export type {
   ClientOptions,
-  JournalExport,
   ListFilter,
   RunHandle,
   RunInfo,
@@ -16,6 +15,8 @@ export { createActivation } from "./runtime/create-activation.js";
 export { determinismGuard } from "./runtime/determinism-guard.js";
 export type { GlobalHook, WatchedGlobal } from "./runtime/global-hooks.js";
 export { hookGlobals } from "./runtime/global-hooks.js";
+export type { JournalExport, JournalExportV1 } from "./runtime/journal-export.js";
+export { JOURNAL_EXPORT_FORMAT, toJournalExport } from "./runtime/journal-export.js";
 export { defaultLogger, silentLogger } from "./runtime/logger.js";
 export type { AnySchedule, CatchUp, Schedule, ScheduleOptions } from "./runtime/schedule.js";
 export { schedule, scheduledRunId } from "./runtime/schedule.js";

@@ -1,9 +1,10 @@
-import type { Store } from "@durable/core";
+import type { Clock, Store } from "@durable/core";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
 import type { DurableDatabase } from "./database.js";
 import { channelName, checkSchemaName, DEFAULT_SCHEMA, quoteIdentifier } from "./identifiers.js";
 import type { NotificationSource } from "./notifications.js";
+import { followClock } from "./pglite-clock.js";
 import { PGliteDialect, SessionLock } from "./pglite-dialect.js";
 import { SqlStore } from "./sql-store.js";
 
@@ -17,6 +18,12 @@ export interface PgliteStoreOptions {
   schema?: string;
   /** Migrate on first use (default true). */
   migrate?: boolean;
+  /**
+   * Tests only: statements read the time from this clock (a `TestClock`) instead of the database's, so a
+   * test env can skip time on this store as on the memory store. Give it a fresh database: column defaults
+   * bind to the clock when the schema is created.
+   */
+  clock?: Clock;
 }
 
 /**
@@ -25,11 +32,13 @@ export interface PgliteStoreOptions {
  * @example
  * const store = pgliteStore({ dataDir: ".durable/db" });
  * const worker = new Worker({ store, workflows: [onboarding] });
+ * const onTestTime = pgliteStore({ clock: new TestClock() }); // in memory, on a virtual clock
  */
 export function pgliteStore(options: PgliteStoreOptions = {}): Store {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
-  const pglite = options.pglite ?? new PGlite(options.dataDir);
-  const lock = sessionLock(pglite);
+  const own = options.pglite ?? new PGlite(options.dataDir);
+  const lock = sessionLock(own);
+  const pglite = options.clock ? followClock(own, options.clock, schema) : own;
   const db = new Kysely<DurableDatabase>({ dialect: new PGliteDialect(pglite, lock) });
   return new SqlStore({
     kind: "pglite",
@@ -39,7 +48,7 @@ export function pgliteStore(options: PgliteStoreOptions = {}): Store {
     autoMigrate: options.migrate ?? true,
     release: async () => {
       await db.destroy();
-      if (!options.pglite) await pglite.close();
+      if (!options.pglite) await own.close();
     },
     // One session: statements take turns anyway, and a waiting batch grows meanwhile.
     statementsInFlight: 1,

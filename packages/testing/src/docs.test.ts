@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { workflow } from "@durable/core";
+import { pgliteStore } from "@durable/postgres";
 import {
   assertDeterministic,
   checkJournal,
@@ -10,6 +11,7 @@ import {
   formatReplayDiff,
   replayJournal,
   replayProperty,
+  type TestEnv,
 } from "@durable/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -67,6 +69,33 @@ describe("docs/testing.md", () => {
   });
   // --- end
 
+  // --- docs: time inside a step
+  it("times out a slow lookup that takes two seconds", async () => {
+    let env!: TestEnv;
+    const lookup = workflow({ name: "lookup" }, async (ctx, sku: string) => {
+      const price = ctx.call("fetch-price", () => {
+        env.clock.advance("2s"); // the price service takes two seconds
+        return 1_200;
+      });
+      const timeout = ctx.sleep("1s").then(() => undefined);
+      return (await Promise.race([price, timeout])) ?? `no price for ${sku} within 1s`;
+    });
+    env = createTestEnv({ workflows: [lookup] });
+    expect(await env.run(lookup, "mug")).toBe("no price for mug within 1s");
+    await env.close();
+  });
+  // --- end
+
+  // --- docs: pgliteStore on the env's clock
+  it("sends the survey on the embedded database too, skipping the 90 days", async () => {
+    const env = createTestEnv({ workflows: [onboarding], store: (clock) => pgliteStore({ clock }) });
+    env.mockStep("still-active", () => true);
+    expect(await env.run(onboarding, { userId: "u1" })).toEqual({ active: true });
+    expect(env.clock.now() - Date.UTC(2030, 0, 1)).toBe(90 * 86_400_000);
+    await env.close();
+  });
+  // --- end
+
   // --- docs: replayProperty
   it("resumes onboarding after a crash at any point", async () => {
     await replayProperty(onboarding, {
@@ -111,6 +140,15 @@ describe("docs/testing.md", () => {
     );
     const report = await checkJournal(renamed, recorded);
     expect(formatReplayDiff(report)).toContain('✗  0    call("fetch-user")      call("load-user")');
+  });
+
+  it("replays the entries of env.journal with the run's input", async () => {
+    const env = createTestEnv({ workflows: [onboarding] });
+    const input = { userId: "u3" };
+    const run = await env.start(onboarding, input);
+    await run.result();
+    await replayJournal(onboarding, await env.journal(run.id), { input, status: "completed" });
+    await env.close();
   });
   // --- end
 

@@ -1,4 +1,5 @@
 import type { Store, TestClock } from "@durable/core";
+import { inChain } from "./run-chain.js";
 
 /** A store wrapper for one simulated process. */
 export interface FaultyStore {
@@ -60,7 +61,7 @@ export function stallAt(
     const result = await call();
     if (method === "claimRuns") {
       for (const claimed of result as Awaited<ReturnType<Store["claimRuns"]>>) {
-        if (claimed.run.id === options.runId) lastClaim = claimed.now.getTime();
+        if (inChain(options.runId, claimed.run.id)) lastClaim = claimed.now.getTime();
       }
     }
     return result;

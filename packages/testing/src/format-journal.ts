@@ -1,20 +1,24 @@
 import { decode, type JournalEntry } from "@durable/core";
 import { alignColumns } from "./replay-diff.js";
+import { byChain } from "./run-chain.js";
 
 const WIDTH = 60;
 
 /**
- * A journal as a table a person can read: seq, kind, name, outcome, the value (or error) and attempts.
+ * A journal as a table a person can read: seq, kind, name, outcome, the value (or error) and attempts; with
+ * a run column first when the entries come from several runs (a continue-as-new chain).
  * @example
  * console.log(formatJournal(await env.journal(run.id)));
  * //   seq  kind   name        outcome  value                attempts
  * //   0    call   fetch-user  ok       {"id":"u1"}          1
  */
 export function formatJournal(entries: readonly JournalEntry[], indent = "  "): string {
-  const rows = [["seq", "kind", "name", "outcome", "value", "attempts"]];
-  for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+  const runs = new Set(entries.map((e) => e.runId)).size > 1;
+  const rows = [[...(runs ? ["run"] : []), "seq", "kind", "name", "outcome", "value", "attempts"]];
+  for (const entry of [...entries].sort(byChain("seq"))) {
     const value = entry.outcome === "ok" ? preview(entry) : `${entry.error.name}: ${entry.error.message}`;
     rows.push([
+      ...(runs ? [entry.runId] : []),
       String(entry.seq),
       entry.kind,
       entry.name,

@@ -7,10 +7,12 @@ export { createTestEnv } from "./test-env.js";
 // Property-based replay tests
 export type { ReplayPropertyOptions, ReplayPropertyStats, StepDouble } from "./replay-property.js";
 export { ReplayPropertyError, replayProperty } from "./replay-property.js";
-export type { SimulatedEvent } from "./simulate-run.js";
+export type { SimulatedEvent, SimulatedMessage } from "./simulate-run.js";
 
 // Recorded journals: parse, replay, diff
+export type { ParsedJournalExport } from "./journal-export.js";
 export { parseJournalExport } from "./journal-export.js";
+export type { JournalSource, ReplayJournalOptions } from "./journal-source.js";
 export type { JournalReplayReport, ReplayDiffRow, ReplayRowStatus } from "./replay-diff.js";
 export { formatReplayDiff } from "./replay-diff.js";
 export { checkJournal, replayJournal } from "./replay-journal.js";

@@ -1,6 +1,13 @@
 import { describeCommand } from "@durable/core";
 import { describeValue, formatJournal } from "./format-journal.js";
-import { CRASH_LEASE_MS, type SimulatedEvent, type Simulation } from "./simulate-run.js";
+import { byChain, describeSeq } from "./run-chain.js";
+import {
+  CRASH_LEASE_MS,
+  isMessage,
+  type SimulatedEvent,
+  type SimulatedMessage,
+  type Simulation,
+} from "./simulate-run.js";
 import type { ProcessIdentity } from "./simulated-process.js";
 
 /** One generated case of `replayProperty`. */
@@ -15,8 +22,8 @@ export interface ReplayCase<I> {
   resumed: ProcessIdentity[];
   /** Values drawn for steps doubled by an arbitrary. */
   stepValues: Record<string, unknown[]>;
-  /** Events sent, one at each pause of the run. */
-  events: readonly SimulatedEvent[];
+  /** Events (or other messages) sent, one at each pause of the run. */
+  events: readonly (SimulatedEvent | SimulatedMessage)[];
 }
 
 /**
@@ -36,11 +43,11 @@ export function describeReplayCase<I>(
 ): string {
   const { crashed, uninterrupted, reference } = runs;
   const total = reference.journal.length;
-  const byOrder = [...crashed.journal].sort((a, b) => a.order - b.order);
+  const byOrder = [...crashed.journal].sort(byChain("order"));
   const deaths = runs.points.slice(0, Math.max(0, crashed.processes.length - 1)).map((point, i) => {
     const last = byOrder[point - 1];
     const after = last
-      ? `after journal entry ${point} of ${total} (seq ${last.seq} ${describeCommand(last)})`
+      ? `after journal entry ${point} of ${total} (${describeSeq(last)} ${describeCommand(last)})`
       : "before its first journal entry";
     const next = c.resumed[i];
     const days = Math.round((next?.clockOffsetMs ?? 0) / 86_400_000);
@@ -57,7 +64,9 @@ export function describeReplayCase<I>(
   }
   if (Object.keys(c.stepValues).length > 0) lines.push(`step values: ${describeValue(c.stepValues)}`);
   if (c.events.length > 0) {
-    const sent = c.events.map((e) => `${e.name} ${describeValue(e.payload)}`).join(", then ");
+    const sent = c.events
+      .map((e) => (isMessage(e) ? e.name : `${e.name} ${describeValue(e.payload)}`))
+      .join(", then ");
     lines.push(`events, one at each pause of the run: ${sent}`);
   }
   lines.push("problems:", ...runs.problems.map((p) => `  - ${p}`));

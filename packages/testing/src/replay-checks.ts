@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { describeCommand, type JournalEntry } from "@durable/core";
 import { describeValue } from "./format-journal.js";
+import { byChain, describeSeq, stepKey } from "./run-chain.js";
 import type { Simulation } from "./simulate-run.js";
 
 /**
@@ -57,8 +58,8 @@ export function compareRuns(
 export function sameButForTime(a: readonly JournalEntry[], b: readonly JournalEntry[]): boolean {
   const shape = (journal: readonly JournalEntry[]) =>
     [...journal]
-      .sort((x, y) => x.seq - y.seq)
-      .map((e) => `${e.seq}|${e.kind}|${e.name}|${e.outcome}|${outcomeText(e, e.kind !== "sleep")}`);
+      .sort(byChain("seq"))
+      .map((e) => `${stepKey(e)}|${e.kind}|${e.name}|${e.outcome}|${outcomeText(e, e.kind !== "sleep")}`);
   return isDeepStrictEqual(shape(a), shape(b));
 }
 
@@ -74,7 +75,7 @@ function firstStepDifference(
     const x = a[i];
     const y = b[i];
     if (x && y && x.text === y.text) continue;
-    return `the steps differ from seq ${x?.seq ?? y?.seq}: ${expectedIs} ${x ? x.text : "nothing more"}; ${actualIs} ${y ? y.text : "nothing more"}`;
+    return `the steps differ from ${x?.where ?? y?.where}: ${expectedIs} ${x ? x.text : "nothing more"}; ${actualIs} ${y ? y.text : "nothing more"}`;
   }
   return undefined;
 }
@@ -82,10 +83,10 @@ function firstStepDifference(
 function steps(journal: readonly JournalEntry[]) {
   return journal
     .filter((e) => e.kind === "call" || e.kind === "decide")
-    .sort((x, y) => x.seq - y.seq)
+    .sort(byChain("seq"))
     .map((e) => ({
-      seq: e.seq,
-      text: `seq ${e.seq} ${describeCommand(e)} ${outcomeText(e, true)}`,
+      where: describeSeq(e),
+      text: `${describeSeq(e)} ${describeCommand(e)} ${outcomeText(e, true)}`,
     }));
 }
 
@@ -102,24 +103,25 @@ function outcomeText(entry: JournalEntry, withValue: boolean): string {
  */
 export function countProblems(uninterrupted: Simulation, crashed: Simulation): string[] {
   const problems: string[] = [];
-  const once = uninterrupted.processes[0]?.successes ?? new Map<number, number>();
+  const once = uninterrupted.processes[0]?.successes ?? new Map<string, number>();
   for (const entry of uninterrupted.journal) {
     if ((entry.kind !== "call" && entry.kind !== "decide") || entry.outcome !== "ok") continue;
-    const ran = once.get(entry.seq) ?? 0;
+    const ran = once.get(stepKey(entry)) ?? 0;
     if (ran !== 1)
       problems.push(
-        `without a crash, step seq ${entry.seq} ${describeCommand(entry)} ran ${ran} times, not once`,
+        `without a crash, step ${describeSeq(entry)} ${describeCommand(entry)} ran ${ran} times, not once`,
       );
   }
-  const named = new Map(crashed.journal.map((e) => [e.seq, describeCommand(e)]));
+  const named = new Map(crashed.journal.map((e) => [stepKey(e), `${describeSeq(e)} ${describeCommand(e)}`]));
   for (const [p, proc] of crashed.processes.entries()) {
-    for (const [seq, ran] of proc.successes) {
-      if (p > 0 && proc.journaledBefore.has(seq)) {
+    for (const [key, ran] of proc.successes) {
+      const step = named.get(key) ?? key;
+      if (p > 0 && proc.journaledBefore.has(key)) {
         problems.push(
-          `step seq ${seq} ${named.get(seq) ?? ""} was journaled before process ${p} died, yet ran again in process ${p + 1}`,
+          `step ${step} was journaled before process ${p} died, yet ran again in process ${p + 1}`,
         );
       } else if (ran > 1) {
-        problems.push(`step seq ${seq} ${named.get(seq) ?? ""} ran ${ran} times in process ${p + 1}`);
+        problems.push(`step ${step} ran ${ran} times in process ${p + 1}`);
       }
     }
   }

@@ -4,12 +4,11 @@ import {
   decode,
   describeCommand,
   isTerminalStatus,
-  type JournalExport,
   NonDeterminismError,
   ValidationError,
   type Workflow,
 } from "@durable/core";
-import { parseJournalExport } from "./journal-export.js";
+import { type JournalSource, type ReplayJournalOptions, readJournalSource } from "./journal-source.js";
 import { replayOffline } from "./offline-replay.js";
 import { diffRows, formatReplayDiff, type JournalReplayReport } from "./replay-diff.js";
 
@@ -17,6 +16,7 @@ import { diffRows, formatReplayDiff, type JournalReplayReport } from "./replay-d
  * Replays a recorded journal with today's code and reports, seq by seq, whether the code still issues what
  * was recorded. Never throws for a mismatch (see `replayJournal`); runs no step and writes nothing.
  * A finished run's journal must be complete: code that issues more commands after its last entry differs.
+ * Takes what `replayJournal` takes.
  * @example
  * const report = await checkJournal(onboarding, await readFile("onboarding-u1.json", "utf8"));
  * if (!report.ok) console.error(formatReplayDiff(report));
@@ -24,9 +24,10 @@ import { diffRows, formatReplayDiff, type JournalReplayReport } from "./replay-d
 export async function checkJournal(
   // biome-ignore lint/suspicious/noExplicitAny: any workflow's input and output
   workflow: Workflow<any, any>,
-  exported: JournalExport | string,
+  exported: JournalSource,
+  options?: ReplayJournalOptions,
 ): Promise<JournalReplayReport> {
-  const journal = parseJournalExport(exported);
+  const journal = readJournalSource(workflow, exported, options);
   if (journal.workflow !== workflow.name) {
     throw new ValidationError(
       `the journal of run ${journal.runId} belongs to workflow "${journal.workflow}", not "${workflow.name}"; replay it with that workflow`,
@@ -36,8 +37,9 @@ export async function checkJournal(
   const replay = await replayOffline({
     workflow,
     runId: journal.runId,
-    input: journal.input,
+    input: decode(journal.input),
     entries: journal.entries,
+    ...(journal.startedAt ? { startedAt: journal.startedAt } : {}),
   });
   const { outcome } = replay;
   const blocked = outcome.type === "blocked";
@@ -76,11 +78,12 @@ export async function checkJournal(
     if (first) report.mismatch.issued = first;
     for (const row of rows) if (first && row.seq === first.seq) row.status = "mismatch";
   }
-  if (outcome.type === "completed" && journal.status === "completed" && "output" in journal) {
+  if (outcome.type === "completed" && journal.status === "completed" && journal.output !== undefined) {
     const replayed = decode(outcome.output);
-    if (!sameData(replayed, journal.output)) {
+    const recorded = decode(journal.output);
+    if (!sameData(replayed, recorded)) {
       report.notes.push(
-        `the recorded output was ${safeJson(journal.output)}; today's code returns ${safeJson(replayed)} (not a replay failure: the run is finished)`,
+        `the recorded output was ${safeJson(recorded)}; today's code returns ${safeJson(replayed)} (not a replay failure: the run is finished)`,
       );
     }
   }
@@ -89,19 +92,23 @@ export async function checkJournal(
 
 /**
  * Checks that today's code replays a journal exported from a real run (`client.exportJournal(runId)`,
- * `durable export`, or the JSON text of either). Resolves to the report when every recorded entry is
- * consumed as recorded; otherwise throws core's `NonDeterminismError`, whose message ends with the diff.
+ * `durable export`, the JSON text of either, in format `durable.journal/2` or `/1`), or the bare entries
+ * of `env.journal(runId)` (give their run's `input` in `options`). Resolves to the report when every
+ * recorded entry is consumed as recorded; otherwise throws core's `NonDeterminismError`, whose message
+ * ends with the diff.
  * @example
  * const exported = await client.exportJournal(run.id);
  * await replayJournal(onboarding, JSON.stringify(exported)); // passes
+ * await replayJournal(onboarding, await env.journal(run.id), { input: { userId: "u1" } }); // passes
  * await replayJournal(onboardingWithRenamedStep, exported); // NonDeterminismError: ... seq 2 ...
  */
 export async function replayJournal(
   // biome-ignore lint/suspicious/noExplicitAny: any workflow's input and output
   workflow: Workflow<any, any>,
-  exported: JournalExport | string,
+  exported: JournalSource,
+  options?: ReplayJournalOptions,
 ): Promise<JournalReplayReport> {
-  const report = await checkJournal(workflow, exported);
+  const report = await checkJournal(workflow, exported, options);
   if (report.ok) return report;
   const mismatch = report.mismatch;
   const detail: { recorded?: CommandDescription; issued?: CommandDescription; message: string } = {

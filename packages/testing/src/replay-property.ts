@@ -2,7 +2,13 @@ import type { StepContext, Workflow } from "@durable/core";
 import fc from "fast-check";
 import { describeReplayCase, type ReplayCase } from "./replay-case.js";
 import { abnormalEnd, compareRuns, countProblems, sameButForTime } from "./replay-checks.js";
-import { type SimulatedEvent, type Simulation, type SimulationOptions, simulate } from "./simulate-run.js";
+import {
+  type SimulatedEvent,
+  type SimulatedMessage,
+  type Simulation,
+  type SimulationOptions,
+  simulate,
+} from "./simulate-run.js";
 import { StepWorld } from "./step-world.js";
 
 /** A test double for a step: a function run instead of it, or an arbitrary its results are drawn from. */
@@ -25,9 +31,10 @@ export interface ReplayPropertyOptions<I> {
   transientFailures?: boolean;
   /**
    * Events to send, in the order drawn: one each time the run pauses (suspended, nothing due), so that
-   * fast-check explores events that come before, while and after the run waits for them.
+   * fast-check explores events that come before, while and after the run waits for them. Any other
+   * message (an update, a callback) goes in as a `SimulatedMessage`, sent through the client.
    */
-  events?: fc.Arbitrary<readonly SimulatedEvent[]>;
+  events?: fc.Arbitrary<readonly (SimulatedEvent | SimulatedMessage)[]>;
   /** Reproduce a failure: the seed and path it printed. */
   seed?: number;
   path?: string;

@@ -16,6 +16,7 @@ import {
 import { captureLogger, type LogRecord } from "./capture-logger.js";
 import { explainStuckRun } from "./explain-stuck-run.js";
 import { countAppends, crashAfter, type FaultyStore, stallAt } from "./faulty-store.js";
+import { inChain, stepKey } from "./run-chain.js";
 import { asProcess, type ProcessIdentity } from "./simulated-process.js";
 import type { StepWorld } from "./step-world.js";
 
@@ -47,7 +48,7 @@ export interface SimulationOptions {
   failFirstAttempt: ReadonlySet<number>;
   stepMocks: ReadonlyMap<string, (step: StepContext) => unknown>;
   /** Sent to the run in this order, one each time the run pauses (suspended, nothing due). */
-  events?: readonly SimulatedEvent[];
+  events?: readonly (SimulatedEvent | SimulatedMessage)[];
   determinismGuard?: boolean;
 }
 
@@ -57,23 +58,47 @@ export interface SimulatedEvent {
   payload?: unknown;
 }
 
+/**
+ * Any other message `replayProperty` delivers to the run at a pause, through the client: an update, a
+ * callback, a signal-with-start... `name` describes it in reports; `send` is given the id of the chain's
+ * current run and resolves once the message is delivered.
+ * @example
+ * const approve: SimulatedMessage = { name: "approve via update", send: (client, id) => client.sendEvent(id, "approved", { by: "ann" }) };
+ */
+export interface SimulatedMessage {
+  name: string;
+  send: (client: Client, runId: string) => Promise<unknown>;
+}
+
+/**
+ * Whether a message to simulate is sent through its own `send` (not a plain event).
+ * @example
+ * if (isMessage(m)) await m.send(client, runId);
+ */
+export function isMessage(message: SimulatedEvent | SimulatedMessage): message is SimulatedMessage {
+  return typeof (message as Partial<SimulatedMessage>).send === "function";
+}
+
 /** What one simulated process did. */
 export interface ProcessRecord {
-  /** Seqs of the steps (calls, decisions) journaled before this process started. */
-  journaledBefore: ReadonlySet<number>;
-  /** Successful step executions in this process, by seq. */
-  successes: Map<number, number>;
+  /** Steps (calls, decisions) journaled before this process started, by `stepKey`. */
+  journaledBefore: ReadonlySet<string>;
+  /** Successful step executions in this process, by `stepKey`. */
+  successes: Map<string, number>;
   /** When it started, on the virtual clock. */
   startedAt: number;
 }
 
-/** How a simulated run ended. */
+/** How a simulated run ended (the last run of its continue-as-new chain). */
 export interface Simulation {
+  /** The first run of the chain. */
+  runId: string;
   status: RunStatus | "stuck";
   output?: unknown;
   error?: ErrorData;
   /** Why the run could never finish, when `status` is `stuck`. */
   stuck?: string;
+  /** The journals of every run of the chain, run after run. */
   journal: JournalEntry[];
   processes: ProcessRecord[];
   appends: number;
@@ -85,7 +110,8 @@ class StuckRun extends Error {}
 /**
  * Runs a workflow once on a fresh memory store and virtual clock, through a chain of simulated processes
  * that die (or stall) at the given journal points; each resumed process is a fresh worker with its own
- * `Math.random` and wall clock, claiming the run once the dead one's lease has expired.
+ * `Math.random` and wall clock, claiming the run once the dead one's lease has expired. A run that
+ * continues as new is followed to the last run of its chain.
  * @example
  * const sim = await simulate({ ...options, mode: { type: "crash", points: [2] } });
  */
@@ -104,7 +130,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       i < points.length ? (points[i] as number) - (points[i - 1] ?? 0) : Number.POSITIVE_INFINITY;
     const faulty = faultyStore(shared, mode, budget, clock, runId);
     const record: ProcessRecord = {
-      journaledBefore: new Set(stepSeqs(await shared.readJournal(runId))),
+      journaledBefore: new Set(stepKeys(await chainJournal(shared, runId))),
       successes: new Map(),
       startedAt: clock.now(),
     };
@@ -114,13 +140,14 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       runProcess(options, { clock, shared, faulty, record, logs, events, first: i === 0 }),
     );
     appends += faulty.appends();
-    const run = await shared.getRun(runId);
+    const run = await lastOfChain(shared, runId);
     if (stuck !== undefined || (run !== undefined && !isActiveStatus(run.status))) break;
   }
-  const run = await shared.getRun(runId);
+  const run = await lastOfChain(shared, runId);
   const result: Simulation = {
+    runId,
     status: stuck !== undefined ? "stuck" : (run?.status ?? "pending"),
-    journal: await shared.readJournal(runId),
+    journal: await chainJournal(shared, runId),
     processes,
     appends,
     logs,
@@ -161,13 +188,14 @@ async function runProcess(
       record: options.recordWorld,
       failFirstAttempt: options.failFirstAttempt,
       onSuccess: (info) => {
-        if (faulty.isDead() || info.runId !== runId) return;
-        record.successes.set(info.seq, (record.successes.get(info.seq) ?? 0) + 1);
+        if (faulty.isDead() || !inChain(runId, info.runId)) return;
+        const key = stepKey(info);
+        record.successes.set(key, (record.successes.get(key) ?? 0) + 1);
       },
     }),
   });
   const paused = async () => {
-    const run = await shared.getRun(runId);
+    const run = await lastOfChain(shared, runId);
     const due = run?.wakeAt !== undefined && run.wakeAt.getTime() <= clock.now();
     return run?.status === "suspended" && !due && worker.isQuiescent() && worker.activeRuns === 0;
   };
@@ -183,12 +211,13 @@ async function runProcess(
         workers: [worker],
         workflows: options.workflows.map((w) => w.name),
         until: async () => {
-          if (faulty.isDead() || !isActiveStatus((await shared.getRun(runId))?.status ?? "pending"))
-            return true;
+          const current = await lastOfChain(shared, runId);
+          if (faulty.isDead() || !isActiveStatus(current?.status ?? "pending")) return true;
           const event = events[0];
-          if (!event || !(await paused())) return false;
+          if (!event || !current || !(await paused())) return false;
           events.shift();
-          await client.sendEvent(runId, event.name, event.payload);
+          if (isMessage(event)) await event.send(client, current.id);
+          else await client.sendEvent(current.id, event.name, event.payload);
           sent = true;
           return true;
         },
@@ -222,10 +251,29 @@ function faultyStore(
 }
 
 /**
- * The seqs of the steps (calls and decisions) in a journal.
+ * The keys of the steps (calls and decisions) in a journal.
  * @example
- * stepSeqs(journal); // [0, 2]
+ * stepKeys(journal); // ["replay:order#0", "replay:order#2"]
  */
-export function stepSeqs(journal: readonly JournalEntry[]): number[] {
-  return journal.filter((e) => e.kind === "call" || e.kind === "decide").map((e) => e.seq);
+export function stepKeys(journal: readonly JournalEntry[]): string[] {
+  return journal.filter((e) => e.kind === "call" || e.kind === "decide").map(stepKey);
+}
+
+async function lastOfChain(store: Store, runId: string) {
+  let run = await store.getRun(runId);
+  for (let next = run?.continuedAs; next !== undefined; next = run?.continuedAs) {
+    const successor = await store.getRun(next);
+    if (!successor) break;
+    run = successor;
+  }
+  return run;
+}
+
+async function chainJournal(store: Store, runId: string): Promise<JournalEntry[]> {
+  const journal: JournalEntry[] = [];
+  for (let id: string | undefined = runId; id !== undefined; ) {
+    journal.push(...(await store.readJournal(id)));
+    id = (await store.getRun(id))?.continuedAs;
+  }
+  return journal;
 }

@@ -16,14 +16,19 @@ import {
 } from "@durable/core";
 import { captureLogger, type LogRecord } from "./capture-logger.js";
 import { explainStuckRun } from "./explain-stuck-run.js";
+import { lettingTimePass, watchStore } from "./step-time.js";
 import { storeClockView } from "./store-clock-view.js";
 
 /** Options of `createTestEnv`. */
 export interface TestEnvOptions {
   // biome-ignore lint/suspicious/noExplicitAny: a test env runs workflows of any input and output
   workflows: readonly Workflow<any, any>[];
-  /** Default: a memory store on the env's clock. Any `Store` works; one that keeps its own time cannot skip time. */
-  store?: Store;
+  /**
+   * Default: a memory store on the env's clock. Any `Store` works; one that keeps its own time cannot skip
+   * time. A function gets the env's clock and makes the store (the env then closes it):
+   * `store: (clock) => pgliteStore({ clock })` skips time on PGlite as on the memory store.
+   */
+  store?: Store | ((clock: TestClock) => Store);
   /** Schedules the worker starts runs for; ticks come as the env's clock moves. */
   schedules?: readonly AnySchedule[];
   /** The virtual clock (default a `TestClock` at 2030-01-01, one per env). */
@@ -84,8 +89,10 @@ const tick = () => new Promise<void>((resolve) => realSetImmediate(resolve));
  */
 export function createTestEnv(options: TestEnvOptions): TestEnv {
   const clock = options.clock ?? new TestClock();
-  const ownStore = options.store === undefined;
-  const store = options.store ?? memoryStore({ clock });
+  const ownStore = typeof options.store !== "object";
+  const store =
+    typeof options.store === "function" ? options.store(clock) : (options.store ?? memoryStore({ clock }));
+  const watched = watchStore(store);
   const logs: LogRecord[] = [];
   const mocks = new Map<string, (step: StepContext) => unknown>();
   const names = options.workflows.map((w) => w.name);
@@ -97,7 +104,8 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
     // A body awaiting something outside ctx is parked as blocked after this long (real time).
     foreignAwait: "100ms",
     ...options.worker,
-    store,
+    store: watched.store,
+    interceptStepAttempt: lettingTimePass(clock, watched, options.worker?.interceptStepAttempt),
     workflows: options.workflows,
     clock,
     logger: options.worker?.logger ?? captureLogger(logs, "info"),
@@ -111,7 +119,10 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
   started.catch(() => {});
   let ownTime: Promise<boolean> | undefined;
   const storeKeepsOwnTime = () => {
-    ownTime ??= ownStore ? Promise.resolve(false) : store.now().then((now) => now.getTime() !== clock.now());
+    ownTime ??=
+      options.store === undefined
+        ? Promise.resolve(false)
+        : store.now().then((now) => now.getTime() !== clock.now());
     return ownTime;
   };
 

@@ -24,6 +24,7 @@ import { isActiveStatus, RUN_STATUSES } from "../workflow/run-status.js";
 import { DEFAULT_PAYLOAD_LIMIT, decode, encode } from "../workflow/serialize.js";
 import { validateWith } from "../workflow/validate-with.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
+import { type JournalExport, toJournalExport } from "./journal-export.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
 import { traceTags } from "./tracing.js";
 import { uuidv7 } from "./uuidv7.js";
@@ -73,17 +74,8 @@ export interface ListFilter {
   before?: Date;
 }
 
-/** The canonical export of a run's journal. */
-export interface JournalExport {
-  format: "durable.journal/1";
-  runId: string;
-  workflow: string;
-  version: string;
-  input: unknown;
-  status: RunStatus;
-  output?: unknown;
-  entries: JournalEntry[];
-}
+/** The canonical export of a run's journal (see `journal-export.ts`). */
+export type { JournalExport } from "./journal-export.js";
 
 /** A reference to one run. */
 export interface RunHandle<O = unknown, E extends EventSchemas = EventSchemas> {
@@ -291,21 +283,14 @@ export class Client {
     return this.store.readJournal(id);
   }
 
-  /** The canonical export of a run and its journal (`durable export`). */
+  /**
+   * The canonical export of a run and its journal (`durable.journal/2`, what `durable export` writes): its
+   * JSON text replays with `replayJournal` from `@durable/testing`.
+   */
   async exportJournal(id: string): Promise<JournalExport> {
     const run = await this.store.getRun(id);
     if (!run) throw new RunNotFoundError(id);
-    const exported: JournalExport = {
-      format: "durable.journal/1",
-      runId: run.id,
-      workflow: run.workflow,
-      version: run.version,
-      input: decode(run.input),
-      status: run.status,
-      entries: await this.store.readJournal(id),
-    };
-    if (run.output !== undefined) exported.output = decode(run.output);
-    return exported;
+    return toJournalExport(run, await this.store.readJournal(id));
   }
 
   private async waitForResult<O>(firstId: string, timeout: Duration | undefined): Promise<O> {
