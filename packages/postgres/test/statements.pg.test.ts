@@ -83,7 +83,7 @@ describe.runIf(DATABASE_URL)("statements per store call on Postgres", () => {
     expect(outcomes.slice(0, 19).every((o) => o.status === "fulfilled")).toBe(true);
     expect(outcomes.slice(19).map((o) => o.status === "rejected" && (o.reason as Error).name)).toEqual([
       "LeaseLostError",
-      "Error",
+      "DuplicateSeqError",
     ]);
     const finishAll = () =>
       Promise.all(
