@@ -1,4 +1,4 @@
-import type { RunInfo } from "@durable/core";
+import type { AnyWorkflow, RunInfo } from "@durable/core";
 import { isTerminalStatus } from "@durable/core";
 import { html, type SafeHtml } from "../html/escape-html.js";
 import { formatSpan, formatTime } from "../html/format-time.js";
@@ -6,10 +6,12 @@ import { formatValue } from "../html/format-value.js";
 import { renderStateMachine } from "../svg/render-state-machine.js";
 import { buildPath } from "../svg/state-machine.js";
 import { describeWaits } from "../views/describe-waits.js";
-import type { RunView } from "../views/load-run-view.js";
+import { liveKey, type RunView } from "../views/load-run-view.js";
+import { journalJson } from "./journal-json.js";
 import { layout } from "./layout.js";
 import { runLink } from "./links.js";
-import { runActions, runForms } from "./run-actions.js";
+import { messageForms } from "./message-forms.js";
+import { forkForm, runActions } from "./run-actions.js";
 import { statusBadge } from "./status-badge.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -96,11 +98,13 @@ ${children.map(
 /**
  * A run's page: its status and facts (workflow, times, tags, parent, children, forks and continuations,
  * all linked), its error, input and output, what it waits for, its journal as a timeline, its path as a
- * state machine (inline SVG), and the actions (cancel, retry, send an event, fork).
+ * state machine (inline SVG), the raw journal as JSON, and the actions (cancel, retry, fork, and a form per
+ * event its workflow declares). While the run has not finished, the page follows it through the run's
+ * server-sent events (`/api/runs/<id>/live`).
  * @example
- * const page = runDetailPage("", await loadRunView(client, store, id));
+ * const page = runDetailPage("", await loadRunView(client, store, id), workflows.get(run.workflow));
  */
-export function runDetailPage(base: string, view: RunView): SafeHtml {
+export function runDetailPage(base: string, view: RunView, workflow?: AnyWorkflow): SafeHtml {
   const { run } = view;
   const live = !isTerminalStatus(run.status);
   const body = html`<nav class="crumbs"><a href="${base}/">Runs</a><span aria-hidden="true">/</span><span>${run.workflow}</span></nav>
@@ -126,15 +130,18 @@ ${payloads(run)}
 </section>
 <div class="side">
 <div id="run-children" data-live-region>${childrenTable(base, view.children)}</div>
-${runForms(view)}
+<div id="run-messages" data-live-region data-keep-forms>${messageForms(base, view, workflow)}</div>
+${forkForm(view)}
 </div>
-</div>`;
+</div>
+${journalJson(base, view.exported)}`;
   return layout({
     base,
     title: `${run.workflow} ${run.id}`,
     section: "run",
     body,
-    data: { run: run.id },
+    data: { run: run.id, "live-key": liveKey(view) },
     live,
+    liveVia: "sse",
   });
 }

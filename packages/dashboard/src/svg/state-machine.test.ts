@@ -45,6 +45,15 @@ function view(journal: JournalEntry[], run: Partial<RunInfo> = {}): RunView {
     journal,
     children: [],
     now: new Date(T0 + 3_600_000),
+    exported: {
+      format: "durable.journal/1",
+      runId: "r",
+      workflow: "wf",
+      version: "1",
+      input: {},
+      status: "completed",
+      entries: journal,
+    },
   };
 }
 
