@@ -84,6 +84,7 @@ tr:hover .link-button, .link-button:focus { visibility: visible; }
 .filters { display: grid; grid-template-columns: minmax(180px, 2fr) minmax(120px, 1fr) minmax(120px, 1fr) minmax(190px, 1.2fr) minmax(190px, 1.2fr) auto; gap: 10px; align-items: end; background: var(--card); border: 1px solid var(--border); border-radius: var(--radius); padding: 12px 14px; margin-bottom: 14px; }
 .field { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); font-weight: 550; }
 .field input, .field select, .field textarea { font: inherit; font-size: 13px; color: var(--text); background: var(--card); border: 1px solid var(--border-strong); border-radius: 6px; padding: 6px 8px; min-width: 0; }
+.field input, .field select, .field textarea { font-weight: 400; }
 .field textarea { font-family: var(--mono); font-size: 12.5px; resize: vertical; }
 .field input:focus, .field select:focus, .field textarea:focus { outline: 2px solid color-mix(in srgb, var(--accent) 35%, transparent); border-color: var(--accent); }
 .field-buttons { display: flex; gap: 6px; }
@@ -105,7 +106,8 @@ table.runs tbody tr:hover { background: var(--faint); }
 table.compact td, table.compact th { padding: 6px 8px; }
 .run-id { font-family: var(--mono); font-size: 12.5px; display: inline-block; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
 .id-cell { max-width: 380px; }
-.id-cell .muted { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.id-cell .muted { display: flex; gap: 4px; white-space: nowrap; min-width: 0; }
+.id-cell .muted .run-id { min-width: 0; }
 .time { white-space: nowrap; font-variant-numeric: tabular-nums; color: var(--muted); font-size: 13px; }
 .next { max-width: 320px; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .chips { max-width: 280px; }
@@ -232,6 +234,9 @@ svg.state-machine .loop path { stroke: var(--k-decision); stroke-dasharray: 4 3;
 svg.state-machine .loop-label { font-size: 12px; font-weight: 700; fill: var(--k-decision); }
 
 .section-title { margin: 22px 0 10px; }
+h2 a { text-transform: none; letter-spacing: 0; font-weight: 500; margin-left: 6px; }
+#workflow-live { margin-bottom: 12px; }
+details.schema[open] { grid-column: 1 / -1; }
 .card-head { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .card-head h2 { margin-right: auto; }
 .card-tools { display: flex; gap: 8px; align-items: center; }
@@ -297,7 +302,8 @@ code.held-by, code.spec { font-size: 12px; background: var(--faint); border-radi
   .lower { grid-template-columns: 1fr; }
 }
 @media (max-width: 700px) {
-  .filters { grid-template-columns: 1fr 1fr; }
+  .filters { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+  .field input, .field select, .field textarea { width: 100%; }
   .filters .field:first-of-type, .field-buttons { grid-column: 1 / -1; }
   .overview, .two-col { grid-template-columns: 1fr; }
   main { padding: 12px; }
@@ -306,6 +312,9 @@ code.held-by, code.spec { font-size: 12px; background: var(--faint); border-radi
   .topbar nav a { padding: 8px 2px 9px; }
   .utc-note { display: none; }
   .path-card { min-width: 0; }
+  .path-scroll { justify-content: flex-start; }
+  svg.state-machine { max-width: 100%; height: auto; }
+  .overview { gap: 0; }
   .side { grid-template-columns: minmax(0, 1fr); }
   .head-actions { margin-left: 0; }
   .run-title { font-size: 15px; }
@@ -319,5 +328,13 @@ code.held-by, code.spec { font-size: 12px; background: var(--faint); border-radi
   table.runs.collapse td:nth-child(n+3) { grid-column: 1 / -1; }
   table.runs.collapse td.chips:empty { display: none; }
   table.runs.collapse .next { white-space: normal; }
+  table.stack thead { display: none; }
+  table.stack, table.stack tbody, table.stack tr { display: block; }
+  table.stack tr { padding: 10px 12px; border-bottom: 1px solid var(--border); }
+  table.stack tbody tr:last-child { border-bottom: none; }
+  table.stack td { display: flex; gap: 10px; align-items: baseline; padding: 1px 0; border: none; text-align: left; max-width: none; min-width: 0; }
+  table.stack td > * { min-width: 0; }
+  table.stack td[data-label]::before { content: attr(data-label); color: var(--muted); font-size: 12px; flex: none; width: 84px; }
+  .last-run-line { display: flex; gap: 6px; align-items: center; min-width: 0; }
 }
 `;

@@ -87,12 +87,12 @@ ${unconsumed.map((e) => html`<div>event <b>${e.name}</b> received ${formatTime(e
 function childrenTable(base: string, children: readonly RunInfo[]): SafeHtml {
   if (children.length === 0) return html``;
   return html`<section class="card"><h2>Children <span class="muted">${children.length}</span></h2>
-<table class="runs compact"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>created</th></tr></thead><tbody>
+<div class="table-scroll"><table class="runs compact"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>created</th></tr></thead><tbody>
 ${children.map(
   (c) =>
-    html`<tr><td>${statusBadge(c.status)}</td><td>${runLink(base, c.id)}</td><td>${c.workflow}</td><td class="time">${formatTime(c.createdAt)}</td></tr>`,
+    html`<tr><td>${statusBadge(c.status)}</td><td class="id-cell">${runLink(base, c.id)}</td><td>${c.workflow}</td><td class="time">${formatTime(c.createdAt)}</td></tr>`,
 )}
-</tbody></table></section>`;
+</tbody></table></div></section>`;
 }
 
 /**

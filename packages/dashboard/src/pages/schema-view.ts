@@ -19,13 +19,13 @@ function typeWord(prop: unknown): string {
  */
 export function schemaSummary(schema: JsonSchema | undefined, declared = schema !== undefined): SafeHtml {
   if (!schema) {
-    return html`<span class="muted">${declared ? "not expressible as JSON Schema" : "no schema (any JSON)"}</span>`;
+    return html`<span class="muted small">${declared ? "not expressible as JSON Schema" : "no schema (any JSON)"}</span>`;
   }
   const props = schema.properties;
   if (schema.type === "object" && typeof props === "object" && props !== null) {
     const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
     const entries = Object.entries(props as Record<string, unknown>);
-    if (entries.length === 0) return html`<span class="muted">an empty object</span>`;
+    if (entries.length === 0) return html`<span class="muted small">an empty object</span>`;
     return html`<span class="props">${entries.map(
       ([name, prop]) =>
         html`<span class="prop"><span class="prop-name">${name}${required.has(name) ? "" : "?"}</span><span class="prop-type">${typeWord(prop)}</span></span>`,

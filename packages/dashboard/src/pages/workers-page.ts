@@ -21,30 +21,31 @@ function workerCard(base: string, w: WorkerRow, now: Date): SafeHtml {
     : "";
   return html`<section class="card worker-card" data-worker="${w.owner}">
 <div class="worker-head"><code class="worker-id" title="${w.owner}">${w.owner}</code>${state}<span class="muted small">${w.leases.length} ${w.leases.length === 1 ? "lease" : "leases"}</span>${last}</div>
-<div class="table-scroll"><table class="runs compact leases"><thead><tr><th>run</th><th>workflow</th><th>epoch</th><th>lease expires</th><th>started</th><th>recoveries</th></tr></thead><tbody>
+<div class="table-scroll"><table class="runs compact leases stack"><thead><tr><th>run</th><th>workflow</th><th>epoch</th><th>lease expires</th><th>started</th><th>recoveries</th></tr></thead><tbody>
 ${w.leases.map(
   (l) =>
-    html`<tr data-run="${l.runId}"><td class="id-cell">${runLink(base, l.runId)}</td><td>${l.workflow}</td><td class="num">${l.epoch}</td><td>${expiry(l, now)}</td><td class="time">${l.startedAt ? formatTime(l.startedAt) : ""}</td><td class="num">${l.recoveries}</td></tr>`,
+    html`<tr data-run="${l.runId}"><td class="id-cell" data-label="run">${runLink(base, l.runId)}</td><td data-label="workflow">${l.workflow}</td><td class="num" data-label="epoch">${l.epoch}</td><td data-label="expires">${expiry(l, now)}</td><td class="time" data-label="started">${l.startedAt ? formatTime(l.startedAt) : ""}</td><td class="num" data-label="recoveries">${l.recoveries}</td></tr>`,
 )}
 </tbody></table></div></section>`;
 }
 
 function queuesTable(queues: readonly QueueRow[]): SafeHtml {
   if (queues.length === 0) return html`<p class="empty">No queues: no unfinished runs and no limits.</p>`;
-  const n = (count: number) => html`<td class="num${count === 0 ? " muted" : ""}">${count}</td>`;
-  return html`<table class="runs queues"><thead><tr><th>queue</th><th class="num">running</th><th class="num">due</th><th class="num">held</th><th class="num">later</th><th class="num">suspended</th><th>limits</th></tr></thead><tbody>
+  const n = (count: number, label: string) =>
+    html`<td class="num${count === 0 ? " muted" : ""}" data-label="${label}">${count}</td>`;
+  return html`<table class="runs queues stack"><thead><tr><th>queue</th><th class="num">running</th><th class="num">due</th><th class="num">held</th><th class="num">later</th><th class="num">suspended</th><th>limits</th></tr></thead><tbody>
 ${queues.map(
   (q) =>
-    html`<tr data-queue="${q.queue}"><td><b>${q.queue}</b></td>${n(q.running)}${n(q.due)}${n(q.held)}${n(q.later)}${n(q.suspended)}<td>${q.limits.length === 0 ? html`<span class="muted">none</span>` : q.limits.map((l) => html`<span class="chip">${l}</span>`)}</td></tr>`,
+    html`<tr data-queue="${q.queue}"><td data-label="queue"><b>${q.queue}</b></td>${n(q.running, "running")}${n(q.due, "due")}${n(q.held, "held")}${n(q.later, "later")}${n(q.suspended, "suspended")}<td data-label="limits">${q.limits.length === 0 ? html`<span class="muted">none</span>` : q.limits.map((l) => html`<span class="chip">${l}</span>`)}</td></tr>`,
 )}</tbody></table>`;
 }
 
 function heldTable(base: string, view: WorkersView): SafeHtml {
   if (view.held.length === 0) return html`<p class="empty">No run is held back by a limit.</p>`;
-  return html`<table class="runs compact held"><thead><tr><th>run</th><th>workflow</th><th>held by</th><th>due</th></tr></thead><tbody>
+  return html`<table class="runs compact held stack"><thead><tr><th>run</th><th>workflow</th><th>held by</th><th>due</th></tr></thead><tbody>
 ${view.held.map(
   (r) =>
-    html`<tr data-run="${r.id}"><td class="id-cell">${runLink(base, r.id)}</td><td>${r.workflow}</td><td><code class="held-by">${r.heldBy}</code></td><td class="time">${r.wakeAt ? formatTime(r.wakeAt) : ""}</td></tr>`,
+    html`<tr data-run="${r.id}"><td class="id-cell" data-label="run">${runLink(base, r.id)}</td><td data-label="workflow">${r.workflow}</td><td data-label="held by"><code class="held-by">${r.heldBy}</code></td><td class="time" data-label="due">${r.wakeAt ? formatTime(r.wakeAt) : ""}</td></tr>`,
 )}</tbody></table>`;
 }
 

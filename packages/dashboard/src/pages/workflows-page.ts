@@ -19,7 +19,7 @@ export function statusCounts(base: string, w: Pick<WorkflowSummary, "name" | "ru
   const href = (status?: RunStatus) =>
     `${base}/?${new URLSearchParams({ workflow: w.name, ...(status ? { status } : {}) }).toString()}`;
   const plus = (s: RunStatus) => (w.runs.capped.includes(s) ? "+" : "");
-  return html`<div class="counts" data-workflow="${w.name}"><a class="count count-all" href="${href()}"><b data-status="all">${w.runs.total}${w.runs.capped.length > 0 ? "+" : ""}</b> runs</a>${STATUSES.map(
+  return html`<div class="counts" data-workflow="${w.name}"><a class="count count-all" href="${href()}"><b data-status="all">${w.runs.total}${w.runs.capped.length > 0 ? "+" : ""}</b> ${w.runs.total === 1 ? "run" : "runs"}</a>${STATUSES.map(
     (s) =>
       html`<a class="count count-${s}${w.runs.counts[s] === 0 ? " zero" : ""}" href="${href(s)}" title="${s}"><b data-status="${s}">${w.runs.counts[s]}${plus(s)}</b> ${s}</a>`,
   )}</div>`;
@@ -34,7 +34,7 @@ ${statusCounts(base, w)}</section>`;
   const meta = [`version ${w.version}`, `queue ${w.queue}`, ...w.flow];
   const events =
     w.events.length === 0
-      ? html`<div class="schema"><div class="schema-title">events</div><span class="muted">none declared</span></div>`
+      ? html`<div class="schema"><div class="schema-title">events</div><span class="muted small">none declared</span></div>`
       : w.events.map((e) => schemaBlock(`event ${e.name}`, e.schema, true));
   return html`<section class="card workflow-card" data-workflow="${w.name}">
 <div class="workflow-head"><h2 class="workflow-name"><a href="${workflowHref(base, w.name)}">${w.name}</a></h2>
