@@ -62,6 +62,15 @@ export const DASHBOARD_JS = `"use strict";
     var freshBody = doc.body;
     if (freshBody && freshBody.dataset.liveKey) body.dataset.liveKey = freshBody.dataset.liveKey;
     if (freshBody && freshBody.dataset.live === "off") finished();
+    else if (freshBody && !live) resumed();
+  }
+
+  // A finished run that was retried runs again: follow it again.
+  function resumed() {
+    live = true;
+    if (toggle) { toggle.disabled = false; toggle.checked = stored !== "off"; }
+    if (state) state.textContent = "";
+    if (viaSse) follow();
   }
 
   function refresh(force) {
@@ -150,11 +159,18 @@ export const DASHBOARD_JS = `"use strict";
 
   function openRun(id) { location.href = base + "/runs/" + encodeURIComponent(id); }
 
+  // After a change: a page that follows its run refreshes in place (its stream reports the rest); a
+  // delayed reload would cut short wherever the user goes next.
+  function showChange() {
+    if (viaSse) setTimeout(function () { refresh(true); }, 0);
+    else setTimeout(function () { location.reload(); }, 600);
+  }
+
   function afterAction(action, data) {
     if (action === "fork" && data.run) return openRun(data.run.id);
     var words = { cancel: "Cancellation requested", retry: "Run resumed", events: "Event sent" };
     toast((words[action] || "Done") + (data.run ? " — run is " + data.run.status : ""), false);
-    setTimeout(function () { location.reload(); }, 600);
+    showChange();
   }
 
   function run(action, payload, confirmText, errorSlot, control) {
@@ -290,8 +306,9 @@ export const DASHBOARD_JS = `"use strict";
         var region = form.closest("[data-keep-forms]");
         if (region) region.dataset.dirty = "";
         if (form.dataset.after === "open-run" && data.run) return openRun(data.run.id);
+        form.reset();
         toast("Sent" + (data.run ? " — run is " + data.run.status : ""), false);
-        setTimeout(function () { location.reload(); }, 600);
+        showChange();
       })
       .catch(function (err) {
         showIssues(form, err.issues || [], err.message);
