@@ -119,6 +119,7 @@ describe("the workflows, schedules and workers pages in a real browser", () => {
     await form.locator('button[type="submit"]').click();
     await expect.poll(() => form.locator('[data-error-for="by"]').textContent()).not.toBe("");
     expect(await form.locator('[data-error-for="approve"]').textContent()).not.toBe("");
+    await page.screenshot({ path: `${ARTIFACTS}run-event-form.png`, fullPage: true });
     expect((await env.client.get(id))?.status).toBe("suspended");
 
     await form.locator('[data-field="by"]').fill("ann");
@@ -142,9 +143,6 @@ describe("the workflows, schedules and workers pages in a real browser", () => {
     await page.locator(".run-head .status-running").waitFor();
     await expect.poll(() => streams.length).toBeGreaterThan(0);
     expect(streams[0]).toContain("text/event-stream");
-    await page.evaluate(() => {
-      (globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true;
-    });
 
     await page.goto(`${env.dashboard.url}workers`);
     const worker = page.locator("section.worker-card").first();

@@ -259,7 +259,9 @@ export const DASHBOARD_JS = `"use strict";
         if (control) control.setAttribute("aria-invalid", "true");
       } else unplaced.push(issue.path + ": " + issue.message);
     });
-    if (formError) formError.textContent = unplaced.length > 0 || issues.length === 0 ? message : "Fix the fields marked.";
+    var placed = issues.length > 0 && unplaced.length === 0;
+    if (formError) formError.textContent = placed ? "Fix the fields marked." : message;
+    return placed;
   }
 
   function clearIssues(form) {
@@ -311,8 +313,7 @@ export const DASHBOARD_JS = `"use strict";
         showChange();
       })
       .catch(function (err) {
-        showIssues(form, err.issues || [], err.message);
-        toast(err.message, true);
+        if (!showIssues(form, err.issues || [], err.message)) toast(err.message, true);
       })
       .finally(function () { busy = false; if (submit) submit.disabled = false; });
   }

@@ -313,6 +313,8 @@ code.held-by, code.spec { font-size: 12px; background: var(--faint); border-radi
   .utc-note { display: none; }
   .path-card { min-width: 0; }
   .path-scroll { justify-content: flex-start; }
+  .axis { justify-content: center; }
+  .axis span:not(.axis-span) { display: none; }
   svg.state-machine { max-width: 100%; height: auto; }
   .overview { gap: 0; }
   .side { grid-template-columns: minmax(0, 1fr); }
