@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Page functions run in the browser: they see its globals.
 import { schedule, scheduledRunId } from "@durable/core";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +25,7 @@ const weekly = schedule({
   name: "weekly-onboarding",
   cron: "0 9 * * MON",
   workflow: onboarding,
-  input: { userId: "w", plan: "free" },
+  input: { userId: "w", plan: "free" as const },
 });
 
 let env: Awaited<ReturnType<typeof startDashboardEnv>>;
