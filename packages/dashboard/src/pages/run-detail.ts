@@ -14,6 +14,7 @@ import { messageForms } from "./message-forms.js";
 import { forkForm, runActions } from "./run-actions.js";
 import { statusBadge } from "./status-badge.js";
 import { renderTimeline } from "./timeline.js";
+import { workflowHref } from "./workflows-page.js";
 
 function fact(label: string, value: SafeHtml | string | undefined): SafeHtml {
   if (value === undefined || value === "") return html``;
@@ -107,7 +108,10 @@ ${children.map(
 export function runDetailPage(base: string, view: RunView, workflow?: AnyWorkflow): SafeHtml {
   const { run } = view;
   const live = !isTerminalStatus(run.status);
-  const body = html`<nav class="crumbs"><a href="${base}/">Runs</a><span aria-hidden="true">/</span><span>${run.workflow}</span></nav>
+  const crumb = workflow
+    ? html`<a href="${workflowHref(base, run.workflow)}">${run.workflow}</a>`
+    : html`<span>${run.workflow}</span>`;
+  const body = html`<nav class="crumbs"><a href="${base}/">Runs</a><span aria-hidden="true">/</span>${crumb}</nav>
 <div id="run-top" data-live-region>
 <div class="page-head run-head">
 <h1 class="run-title">${run.id}</h1>${statusBadge(run.status)}
