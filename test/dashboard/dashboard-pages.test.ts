@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // Page functions run in the browser: they see its globals.
-import { schedule, scheduledRunId } from "@durable/core";
+import { JOURNAL_EXPORT_FORMAT, schedule, scheduledRunId } from "@durable/core";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, startDashboardEnv } from "./dashboard-env.js";
@@ -182,7 +182,7 @@ describe("the workflows, schedules and workers pages in a real browser", () => {
     await page.locator("#journal-json-details summary").click();
     const shown = JSON.parse((await page.locator("#journal-json").textContent()) ?? "");
     expect(shown).toEqual(JSON.parse(JSON.stringify(await env.client.exportJournal(id))));
-    expect(shown.format).toBe("durable.journal/1");
+    expect(shown.format).toBe(JOURNAL_EXPORT_FORMAT);
     await page.click('button[data-copy="journal-json"]');
     await expect.poll(() => page.locator("#toast").textContent()).toContain("Copied");
     const copied = await page.evaluate(() => navigator.clipboard.readText());

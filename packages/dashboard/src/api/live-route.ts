@@ -1,9 +1,7 @@
-import { type Client, RunNotFoundError, type Store } from "@durable/core";
+import { type Client, isTerminalStatus, RunNotFoundError, type Store } from "@durable/core";
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { liveKey, loadRunView } from "../views/load-run-view.js";
-
-const ENDED = ["completed", "failed", "cancelled"];
 
 /** What the live stream reads a run through, and how often it looks when nothing is announced. */
 export interface LiveDeps {
@@ -70,7 +68,7 @@ async function follow(
       const data = JSON.stringify({ key, status: view.run.status, entries: view.journal.length });
       await stream.writeSSE({ event: "run", data });
     }
-    if (ENDED.includes(view.run.status)) {
+    if (isTerminalStatus(view.run.status)) {
       await stream.writeSSE({ event: "end", data: JSON.stringify({ status: view.run.status }) });
       return;
     }

@@ -1,4 +1,4 @@
-import type { AnyWorkflow } from "@durable/core";
+import { type AnyWorkflow, isTerminalStatus } from "@durable/core";
 import { schemaForm } from "../forms/schema-form.js";
 import { html, type SafeHtml } from "../html/escape-html.js";
 import type { JsonSchema } from "../schema/to-json-schema.js";
@@ -101,7 +101,7 @@ function anyEventForm(base: string, view: RunView): SafeHtml {
  * html`<div class="side">${messageForms("", view, workflows.get(view.run.workflow))}</div>`;
  */
 export function messageForms(base: string, view: RunView, workflow: AnyWorkflow | undefined): SafeHtml {
-  if (["completed", "failed", "cancelled"].includes(view.run.status)) return html``;
+  if (isTerminalStatus(view.run.status)) return html``;
   const specs = workflow ? BUILDERS.flatMap((build) => build(view, workflow)) : [];
   specs.sort((a, b) => Number(b.waiting) - Number(a.waiting));
   const content =

@@ -7,6 +7,7 @@ import type {
   StepRetry,
   Store,
 } from "@durable/core";
+import { isTerminalStatus } from "@durable/core";
 
 /** What a suspended run is waiting on, when the dashboard has the store to ask. */
 export interface Waiting {
@@ -81,6 +82,6 @@ export function liveKey(view: RunView): string {
     run.heldBy ?? "",
     (view.waiting?.events ?? []).join(","),
     view.waiting?.unconsumed.length ?? 0,
-    view.children.filter((c) => !["completed", "failed", "cancelled"].includes(c.status)).length,
+    view.children.filter((c) => !isTerminalStatus(c.status)).length,
   ].join("|");
 }
