@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Page functions run in the browser: they see its globals.
 import { existsSync, mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -10,6 +13,7 @@ import { launchChromium } from "./launch-chromium.js";
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const EXAMPLES = resolve(fileURLToPath(new URL("../../examples/", import.meta.url)));
+const SCHEDULES = fileURLToPath(new URL("./dev-schedules.ts", import.meta.url));
 
 // The dashboard as a user meets it: inside `durable dev`, on the embedded database, running the examples.
 describe("the dashboard of a durable dev process running the examples, in a real browser", () => {
@@ -30,8 +34,10 @@ describe("the dashboard of a durable dev process running the examples, in a real
     );
     await writeFile(
       join(project.dir, "durable.config.ts"),
-      `export default {
+      `import { morningHello } from ${JSON.stringify(SCHEDULES)};
+export default {
   workflows: [${workflows.join(", ")}],
+  schedules: [morningHello],
   dev: { runs: [
     { workflow: "hello", input: { who: "browser" }, id: "hello:browser" },
     { workflow: "approval", input: { requestId: "r-9", requester: "bob", amountCents: 90000 }, id: "approval:r-9" },
@@ -75,6 +81,32 @@ describe("the dashboard of a durable dev process running the examples, in a real
     expect(await page.locator("svg.state-machine .node-delay").count()).toBe(1);
     expect(await page.locator("svg.state-machine .node-decision").count()).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}dev-run-timeline.png`, fullPage: true });
+  });
+
+  it("lists the config's workflows with their schemas and starts one from its form", async () => {
+    await page.goto(`${url}workflows`);
+    const names = await page
+      .locator("section.workflow-card")
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.workflow));
+    expect(names).toEqual(expect.arrayContaining(["approval", "drip-campaign", "hello", "order-fulfilment"]));
+    const hello = page.locator('section.workflow-card[data-workflow="hello"]');
+    expect(await hello.locator(".schema .prop-name").allTextContents()).toEqual(["who"]);
+    await hello.locator("a.button-link", { hasText: "Start a run" }).click();
+    const form = page.locator("form#start");
+    await form.locator('[data-field="who"]').fill("form");
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/runs\//);
+    await page.locator(".run-head .status-completed").waitFor({ timeout: 20_000 });
+    const id = decodeURIComponent(new URL(page.url()).pathname.split("/").at(-1) as string);
+    const shown = await cliJson<{ run: RunJson }>(project, "show", id, "--json");
+    expect(shown.run).toMatchObject({ status: "completed", input: { who: "form" } });
+  });
+
+  it("lists the config's schedules", async () => {
+    await page.goto(`${url}schedules`);
+    const row = page.locator('tr[data-schedule="morning-hello"]');
+    expect(await row.locator("code.spec").textContent()).toBe("0 7 * * *");
+    expect(await row.locator("a", { hasText: "hello" }).count()).toBe(1);
   });
 
   it("cancels the waiting approval run after the confirm dialog, and the cancellation reaches the worker", async () => {

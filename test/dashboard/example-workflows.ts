@@ -83,3 +83,31 @@ export const orderFulfilment = workflow(
 );
 
 export const exampleWorkflows = [onboarding, approval, dripCampaign, shipping, orderFulfilment];
+
+/** A promise the test resolves: `exporter`'s step waits on it, so its run stays `running` with a lease. */
+export const exportGate = (() => {
+  let open: () => void = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open: () => open() };
+})();
+
+/** One export at a time (queue `exports`, concurrency 1): a second run is held back while the first runs. */
+export const exporter = workflow(
+  {
+    name: "exporter",
+    queue: "exports",
+    concurrency: { limit: 1 },
+    input: z.object({ table: z.string().min(1), rows: z.number().int().positive().optional() }),
+  },
+  async (ctx, { table }) => {
+    const file = await ctx.call("export-table", async () => {
+      await exportGate.promise;
+      return `${table}.csv`;
+    });
+    return { file };
+  },
+);
+
+export const pageWorkflows = [...exampleWorkflows, exporter];

@@ -1,4 +1,4 @@
-import type { AnyWorkflow } from "@durable/core";
+import type { AnySchedule, AnyWorkflow } from "@durable/core";
 import { Client, type Logger, type Store, ValidationError } from "@durable/core";
 import { type DashboardServer, DEFAULT_DASHBOARD_PORT, serveDashboard } from "@durable/dashboard";
 import type { Command } from "commander";
@@ -28,20 +28,24 @@ export function addDashboardOptions(command: Command): Command {
 
 /**
  * Serves the dashboard over the given store. Without `--port`, a busy default port falls back to a free
- * one (the address is printed), so `durable dev` starts even when another dev holds 4800.
+ * one (the address is printed), so `durable dev` starts even when another dev holds 4800. The dashboard
+ * shows the workflows' schemas (and starts runs from them) and the config's schedules.
  * @example
- * const dashboard = await startDashboard(store, workflows, flags, logger);
+ * const dashboard = await startDashboard(store, workflows, flags, logger, config.schedules);
  */
 export async function startDashboard(
   store: Store,
   workflows: readonly AnyWorkflow[],
   flags: DashboardFlags,
   logger: Logger,
+  schedules: readonly AnySchedule[] = [],
 ): Promise<DashboardServer> {
   const token = flags.token ?? process.env.DURABLE_DASHBOARD_TOKEN;
   const options = {
     client: new Client({ store, workflows }),
     store,
+    workflows,
+    schedules,
     ...(flags.host !== undefined ? { host: flags.host } : {}),
     ...(token !== undefined && token !== "" ? { token } : {}),
   };

@@ -1,13 +1,16 @@
-import { type Client, type Store, ValidationError } from "@durable/core";
+import { type AnySchedule, type AnyWorkflow, type Client, type Store, ValidationError } from "@durable/core";
 import { Hono } from "hono";
 import { apiRoutes } from "./api/api-routes.js";
+import { catalogRoutes } from "./api/catalog-routes.js";
 import { errorResponse } from "./api/error-response.js";
 import { DASHBOARD_JS } from "./assets/client-script.js";
 import { DASHBOARD_CSS } from "./assets/styles.js";
 import { deny } from "./auth/deny.js";
 import { loopbackHostOnly, originCheck } from "./auth/origin-check.js";
 import { tokenAuth } from "./auth/token-auth.js";
+import type { DashboardDeps } from "./deps.js";
 import { pageRoutes } from "./pages/page-routes.js";
+import { definedSchedules, type ScheduleSource } from "./views/load-schedules.js";
 
 /** Options of `createDashboard`. */
 export interface DashboardOptions {
@@ -24,6 +27,18 @@ export interface DashboardOptions {
   allowedOrigins?: readonly string[];
   /** Where the app is mounted when it shares a server, e.g. `/dashboard` (default: the root). */
   basePath?: string;
+  /**
+   * The workflow definitions (the same list the worker runs): the workflows page shows their input and
+   * event schemas and starts runs from forms built from them; run pages offer a form per declared event.
+   */
+  workflows?: readonly AnyWorkflow[];
+  /**
+   * The schedules the workers run: definitions (`schedule({...})`, as in the config), or a function that
+   * lists them (`ScheduleListing[]`, e.g. from schedules kept in the database).
+   */
+  schedules?: readonly AnySchedule[] | ScheduleSource;
+  /** How often a run page's live stream looks for changes the store does not announce (default 1000 ms). */
+  livePollMs?: number;
 }
 
 // The page script and stylesheet are served by the dashboard, so no inline script is ever needed: an
@@ -51,12 +66,14 @@ function normaliseBase(basePath: string | undefined): string {
 
 /**
  * The dashboard as a hono app, independent of how it is served (`serveDashboard`, `durable dev`, or
- * mounted in your own server): pages `/` (runs) and `/runs/<id>`, the JSON API under `/api`, and the
+ * mounted in your own server): pages `/` (runs), `/runs/<id>`, `/workflows`, `/schedules` and `/workers`,
+ * the JSON API under `/api`, and the
  * guards — the token (when set) on every request, the `Origin` check on every `POST`, and a strict
  * Content-Security-Policy.
  * @example
  * import { serve } from "@hono/node-server";
- * const app = createDashboard({ client: new Client({ store, workflows }), store, token: process.env.DURABLE_DASHBOARD_TOKEN });
+ * const app = createDashboard({ client: new Client({ store, workflows }), store, workflows, schedules,
+ *   token: process.env.DURABLE_DASHBOARD_TOKEN });
  * serve({ fetch: app.fetch, port: 4800, hostname: "127.0.0.1" });
  */
 export function createDashboard(options: DashboardOptions): Hono {
@@ -89,9 +106,25 @@ export function createDashboard(options: DashboardOptions): Hono {
       "Cache-Control": "no-cache",
     }),
   );
-  const deps = { client: options.client, ...(options.store ? { store: options.store } : {}) };
-  app.route(`${base}/api`, apiRoutes(deps));
-  app.route(base || "/", pageRoutes({ ...deps, base }));
+  const deps: DashboardDeps = {
+    client: options.client,
+    ...(options.store ? { store: options.store } : {}),
+    base,
+    workflows: new Map((options.workflows ?? []).map((w) => [w.name, w])),
+    schedules:
+      typeof options.schedules === "function"
+        ? options.schedules
+        : definedSchedules(options.schedules ?? [], options.client),
+  };
+  app.route(
+    `${base}/api`,
+    apiRoutes({ ...deps, ...(options.livePollMs ? { livePollMs: options.livePollMs } : {}) }),
+  );
+  app.route(`${base}/api`, catalogRoutes(deps));
+  app.all(`${base}/api/*`, (c) =>
+    c.json({ error: { code: "not_found", message: `no API route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.route(base || "/", pageRoutes(deps));
   app.notFound((c) => deny(c, 404, "not_found", `nothing here: ${c.req.path}`));
   app.onError((error, c) => {
     if (new URL(c.req.url).pathname.startsWith(`${base}/api/`)) return errorResponse(c, error);

@@ -23,7 +23,8 @@ export function registerDashboard(program: Command): void {
       const db = await holdDatabase(session.target, { logger: session.logger, command: session.command });
       try {
         await db.store.migrate();
-        const dashboard = await startDashboard(db.store, workflows, options, session.logger);
+        const schedules = session.loaded.config.schedules ?? [];
+        const dashboard = await startDashboard(db.store, workflows, options, session.logger, schedules);
         process.stdout.write(`dashboard on ${dashboard.url}\n`);
         if (dashboard.loginUrl) process.stdout.write(`log in once with ${dashboard.loginUrl}\n`);
         session.logger.info(

@@ -26,7 +26,8 @@ const dashboard: DevService = {
   start: async (context) => {
     const flags = context.options as DashboardFlags & { dashboard?: boolean };
     if (flags.dashboard === false) return { stop: async () => {} };
-    const server = await startDashboard(context.store, context.workflows, flags, context.logger);
+    const schedules = context.config.schedules ?? [];
+    const server = await startDashboard(context.store, context.workflows, flags, context.logger, schedules);
     context.print(`dashboard on ${server.url}`);
     if (server.loginUrl) context.print(`log in once with ${server.loginUrl}`);
     return { stop: () => server.close() };

@@ -1,8 +1,10 @@
 import { type Client, RunNotFoundError, type Store, TERMINAL_STATUSES, ValidationError } from "@durable/core";
 import { Hono } from "hono";
+import { exportText } from "../pages/journal-json.js";
 import { loadRunView } from "../views/load-run-view.js";
 import { listRuns, parseRunsQuery } from "../views/runs-query.js";
 import { badRequest, errorResponse } from "./error-response.js";
+import { liveRun } from "./live-route.js";
 import { readJsonBody } from "./read-json-body.js";
 import { entryJson, runJson } from "./to-json.js";
 
@@ -10,6 +12,8 @@ import { entryJson, runJson } from "./to-json.js";
 export interface ApiDeps {
   client: Client;
   store?: Store;
+  /** How often a run's live stream looks for changes the store does not announce (ms). */
+  livePollMs?: number;
 }
 
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
@@ -21,7 +25,9 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
 
 /**
  * The JSON API: `GET /api/runs` (the list's filters: `status`, `workflow`, `tag=k=v`, `after`, `before`,
- * `q`, `limit`) → `{ runs, counts }`; `GET /api/runs/<id>` → `{ run, journal, children }`; and the actions,
+ * `q`, `limit`) → `{ runs, counts }`; `GET /api/runs/<id>` → `{ run, journal, children }`;
+ * `GET /api/runs/<id>/export` → the canonical export (as `durable export` writes it);
+ * `GET /api/runs/<id>/live` → server-sent events while the run changes (see `liveRun`); and the actions,
  * each a `POST` with a JSON body answering `{ run }` (the run after the change; for `fork`, the new run):
  * `cancel` (`{ reason? }`), `retry`, `fork` (`{ fromSeq, id? }`) and `events` (`{ name, payload? }`).
  * Errors answer `{ error: { code, message } }` with a 4xx status.
@@ -54,6 +60,20 @@ export function apiRoutes(deps: ApiDeps): Hono {
       ...(view.waiting ? { waitingFor: view.waiting.events } : {}),
     });
   });
+
+  api.get("/runs/:id/export", async (c) => {
+    const id = c.req.param("id");
+    const text = exportText(await client.exportJournal(id));
+    const file = `${id.replace(/[^\w.-]+/g, "_")}.journal.json`;
+    return c.body(text, 200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${file}"; filename*=UTF-8''${encodeURIComponent(`${id}.journal.json`)}`,
+    });
+  });
+
+  api.get("/runs/:id/live", (c) =>
+    liveRun(c, { client, ...(store ? { store } : {}), pollMs: deps.livePollMs ?? 1000 }),
+  );
 
   api.post("/runs/:id/cancel", async (c) => {
     const id = c.req.param("id");
@@ -96,8 +116,5 @@ export function apiRoutes(deps: ApiDeps): Hono {
     return c.json({ run: runJson(run) });
   });
 
-  api.all("*", (c) =>
-    c.json({ error: { code: "not_found", message: `no API route ${c.req.method} ${c.req.path}` } }, 404),
-  );
   return api;
 }

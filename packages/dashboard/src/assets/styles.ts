@@ -51,7 +51,8 @@ pre { margin: 0; white-space: pre-wrap; word-break: break-word; }
 .brand { display: flex; align-items: center; gap: 8px; font-weight: 700; font-size: 16px; color: var(--text); letter-spacing: -0.01em; }
 .brand:hover { text-decoration: none; }
 .brand-mark { width: 18px; height: 18px; border-radius: 5px; background: linear-gradient(135deg, var(--accent), var(--k-decision)); display: inline-block; }
-.topbar nav a { color: var(--muted); font-weight: 550; padding: 15px 2px; border-bottom: 2px solid transparent; }
+.main-nav { display: flex; gap: 18px; }
+.topbar nav a { color: var(--muted); font-weight: 550; padding: 15px 2px; border-bottom: 2px solid transparent; white-space: nowrap; }
 .topbar nav a[aria-current] { color: var(--text); border-bottom-color: var(--accent); }
 .topbar nav a:hover { text-decoration: none; color: var(--text); }
 .topbar-right { margin-left: auto; display: flex; align-items: center; gap: 16px; }
@@ -83,6 +84,7 @@ tr:hover .link-button, .link-button:focus { visibility: visible; }
 .filters { display: grid; grid-template-columns: minmax(180px, 2fr) minmax(120px, 1fr) minmax(120px, 1fr) minmax(190px, 1.2fr) minmax(190px, 1.2fr) auto; gap: 10px; align-items: end; background: var(--card); border: 1px solid var(--border); border-radius: var(--radius); padding: 12px 14px; margin-bottom: 14px; }
 .field { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); font-weight: 550; }
 .field input, .field select, .field textarea { font: inherit; font-size: 13px; color: var(--text); background: var(--card); border: 1px solid var(--border-strong); border-radius: 6px; padding: 6px 8px; min-width: 0; }
+.field input, .field select, .field textarea { font-weight: 400; }
 .field textarea { font-family: var(--mono); font-size: 12.5px; resize: vertical; }
 .field input:focus, .field select:focus, .field textarea:focus { outline: 2px solid color-mix(in srgb, var(--accent) 35%, transparent); border-color: var(--accent); }
 .field-buttons { display: flex; gap: 6px; }
@@ -102,8 +104,10 @@ td { padding: 9px 12px; border-bottom: 1px solid var(--border); vertical-align: 
 tbody tr:last-child td { border-bottom: none; }
 table.runs tbody tr:hover { background: var(--faint); }
 table.compact td, table.compact th { padding: 6px 8px; }
-.run-id { font-family: var(--mono); font-size: 12.5px; word-break: break-all; }
+.run-id { font-family: var(--mono); font-size: 12.5px; display: inline-block; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
 .id-cell { max-width: 380px; }
+.id-cell .muted { display: flex; gap: 4px; white-space: nowrap; min-width: 0; }
+.id-cell .muted .run-id { min-width: 0; }
 .time { white-space: nowrap; font-variant-numeric: tabular-nums; color: var(--muted); font-size: 13px; }
 .next { max-width: 320px; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .chips { max-width: 280px; }
@@ -229,6 +233,65 @@ svg.state-machine .tone-error .edge-label { fill: var(--failed); }
 svg.state-machine .loop path { stroke: var(--k-decision); stroke-dasharray: 4 3; }
 svg.state-machine .loop-label { font-size: 12px; font-weight: 700; fill: var(--k-decision); }
 
+.section-title { margin: 22px 0 10px; }
+h2 a { text-transform: none; letter-spacing: 0; font-weight: 500; margin-left: 6px; }
+#workflow-live { margin-bottom: 12px; }
+details.schema[open] { grid-column: 1 / -1; }
+.card-head { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
+.card-head h2 { margin-right: auto; }
+.card-tools { display: flex; gap: 8px; align-items: center; }
+.button-link { font-size: 13px; font-weight: 550; border-radius: 6px; padding: 6px 12px; border: 1px solid var(--border-strong); color: var(--text); background: var(--card); white-space: nowrap; display: inline-block; line-height: 1.4; }
+.button-link:hover { text-decoration: none; background: var(--faint); }
+.button-link.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
+.table-scroll { overflow-x: auto; }
+pre.json { background: var(--faint); border-radius: 6px; padding: 10px 12px; max-height: 420px; overflow: auto; white-space: pre; word-break: normal; margin-top: 8px; }
+.json-details summary { cursor: pointer; color: var(--muted); font-size: 13px; }
+.two-col { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 16px; align-items: start; }
+.meta { display: flex; flex-wrap: wrap; gap: 4px; }
+
+.workflow-card { display: grid; gap: 10px; }
+.workflow-head { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.workflow-head .button-link { margin-left: auto; }
+h2.workflow-name { font-size: 16px; text-transform: none; letter-spacing: -0.01em; color: var(--text); margin: 0; font-family: var(--mono); }
+.unregistered h2.workflow-name { color: var(--muted); }
+.counts { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; }
+.count { color: var(--muted); white-space: nowrap; }
+.count b { color: var(--text); font-variant-numeric: tabular-nums; font-weight: 650; }
+.count.zero { opacity: 0.55; }
+${["pending", "running", "suspended", "completed", "failed", "cancelled", "blocked"].map((s) => `.count-${s}:not(.zero) b { color: var(--${s}); }`).join("\n")}
+.schemas { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px 16px; }
+.schema { border-top: 1px solid var(--border); padding-top: 8px; min-width: 0; }
+details.schema summary { cursor: pointer; list-style: none; display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
+details.schema summary::-webkit-details-marker { display: none; }
+details.schema summary::before { content: "▸"; color: var(--muted); font-size: 11px; }
+details.schema[open] summary::before { content: "▾"; }
+.schema-title { font-size: 12px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; margin-right: 4px; }
+.props { display: inline-flex; flex-wrap: wrap; gap: 4px; }
+.prop { display: inline-flex; font-family: var(--mono); font-size: 12px; border: 1px solid var(--border); border-radius: 5px; overflow: hidden; max-width: 100%; }
+.prop-name { padding: 0 6px; background: var(--faint); }
+.prop-type { padding: 0 6px; color: var(--k-decision); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+
+.schema-form .field { margin-bottom: 10px; }
+.field label { color: var(--muted); font-size: 12px; font-weight: 550; }
+.field-name { font-family: var(--mono); color: var(--text); font-size: 12.5px; }
+.req { color: var(--accent); font-weight: 600; }
+.hint { color: var(--muted); font-size: 12px; font-weight: 400; }
+.field-error { color: var(--failed); font-size: 12.5px; font-weight: 500; }
+.field-error:empty { display: none; }
+[aria-invalid="true"] { border-color: var(--failed) !important; }
+.more-options { margin-bottom: 10px; }
+.more-options summary { cursor: pointer; color: var(--muted); font-size: 13px; margin-bottom: 8px; }
+details.message-form { border-top: 1px solid var(--border); padding: 8px 0; }
+details.message-form:first-of-type { border-top: none; padding-top: 0; }
+details.message-form summary { cursor: pointer; margin-bottom: 8px; display: flex; gap: 6px; align-items: center; }
+.waiting-tag { font-size: 11.5px; font-weight: 600; color: var(--suspended); background: var(--info-bg); border-radius: 999px; padding: 0 8px; }
+
+.worker-card { padding: 0; }
+.worker-head { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 12px 16px; border-bottom: 1px solid var(--border); }
+.worker-id { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+code.held-by, code.spec { font-size: 12px; background: var(--faint); border-radius: 4px; padding: 1px 6px; white-space: nowrap; }
+
 #toast { position: fixed; right: 20px; bottom: 20px; max-width: 420px; padding: 10px 14px; border-radius: var(--radius); background: var(--text); color: var(--card); box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); font-size: 13px; z-index: 10; }
 #toast.toast-error { background: var(--failed); color: #fff; }
 
@@ -239,9 +302,41 @@ svg.state-machine .loop-label { font-size: 12px; font-weight: 700; fill: var(--k
   .lower { grid-template-columns: 1fr; }
 }
 @media (max-width: 700px) {
-  .filters { grid-template-columns: 1fr; }
-  .overview { grid-template-columns: 1fr; }
-  main { padding: 14px; }
-  .topbar { padding: 0 14px; gap: 14px; }
+  .filters { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+  .field input, .field select, .field textarea { width: 100%; }
+  .filters .field:first-of-type, .field-buttons { grid-column: 1 / -1; }
+  .overview, .two-col { grid-template-columns: 1fr; }
+  main { padding: 12px; }
+  .topbar { padding: 6px 12px 0; gap: 4px 14px; height: auto; flex-wrap: wrap; }
+  .topbar .main-nav { order: 3; width: 100%; overflow-x: auto; gap: 16px; }
+  .topbar nav a { padding: 8px 2px 9px; }
+  .utc-note { display: none; }
+  .path-card { min-width: 0; }
+  .path-scroll { justify-content: flex-start; }
+  .axis { justify-content: center; }
+  .axis span:not(.axis-span) { display: none; }
+  svg.state-machine { max-width: 100%; height: auto; }
+  .overview { gap: 0; }
+  .side { grid-template-columns: minmax(0, 1fr); }
+  .head-actions { margin-left: 0; }
+  .run-title { font-size: 15px; }
+  .id-cell { max-width: 230px; }
+  #toast { left: 12px; right: 12px; max-width: none; }
+  table.runs.collapse thead { display: none; }
+  table.runs.collapse, table.runs.collapse tbody { display: block; }
+  table.runs.collapse tr { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 2px 10px; padding: 10px 12px; border-bottom: 1px solid var(--border); }
+  table.runs.collapse td { padding: 0; border: none; min-width: 0; max-width: none; }
+  table.runs.collapse td:nth-child(2) { grid-column: 2; grid-row: 1; }
+  table.runs.collapse td:nth-child(n+3) { grid-column: 1 / -1; }
+  table.runs.collapse td.chips:empty { display: none; }
+  table.runs.collapse .next { white-space: normal; }
+  table.stack thead { display: none; }
+  table.stack, table.stack tbody, table.stack tr { display: block; }
+  table.stack tr { padding: 10px 12px; border-bottom: 1px solid var(--border); }
+  table.stack tbody tr:last-child { border-bottom: none; }
+  table.stack td { display: flex; gap: 10px; align-items: baseline; padding: 1px 0; border: none; text-align: left; max-width: none; min-width: 0; }
+  table.stack td > * { min-width: 0; }
+  table.stack td[data-label]::before { content: attr(data-label); color: var(--muted); font-size: 12px; flex: none; width: 84px; }
+  .last-run-line { display: flex; gap: 6px; align-items: center; min-width: 0; }
 }
 `;

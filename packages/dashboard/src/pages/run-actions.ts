@@ -26,23 +26,12 @@ function describeEntry(entry: JournalEntry): string {
 }
 
 /**
- * The forms: send an event (name, suggested from what the run waits for, and a JSON payload) to a run
- * that has not finished, and fork the run from a journal entry.
+ * The fork form: a new run from a chosen journal entry.
  * @example
- * html`<div class="side">${runForms(view)}</div>`;
+ * html`<div class="side">${forkForm(view)}</div>`;
  */
-export function runForms(view: RunView): SafeHtml {
+export function forkForm(view: RunView): SafeHtml {
   const { run, journal } = view;
-  const waitingFor = view.waiting?.events ?? [];
-  const sendEvent = isTerminalStatus(run.status)
-    ? ""
-    : html`<section class="card action-card"><h2>Send an event</h2>
-<form class="action-form" data-action="events" data-confirm="Send this event to run ${run.id}?">
-<label class="field"><span>Name</span><input name="name" required list="waiting-events" value="${waitingFor[0] ?? ""}" placeholder="approved" autocomplete="off"></label>
-<datalist id="waiting-events">${waitingFor.map((n) => html`<option value="${n}"></option>`)}</datalist>
-<label class="field"><span>Payload (JSON, optional)</span><textarea name="payload" rows="4" spellcheck="false" placeholder='{ "by": "ann" }'></textarea></label>
-<div class="form-foot"><button type="submit" class="primary">Send event</button><span class="form-error" role="alert"></span></div>
-</form></section>`;
   const sorted = [...journal].sort((a, b) => a.seq - b.seq);
   const fork = html`<section class="card action-card"><h2>Fork</h2>
 <p class="muted small">A new run that reuses the journal entries before the one chosen, then runs live from it.</p>
@@ -53,5 +42,5 @@ ${sorted.map((e) => html`<option value="${e.seq}">${describeEntry(e)}</option>`)
 </select></label>
 <div class="form-foot"><button type="submit">Fork run</button><span class="form-error" role="alert"></span></div>
 </form></section>`;
-  return html`${sendEvent}${fork}`;
+  return fork;
 }

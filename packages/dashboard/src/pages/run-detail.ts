@@ -1,4 +1,4 @@
-import type { RunInfo } from "@durable/core";
+import type { AnyWorkflow, RunInfo } from "@durable/core";
 import { isTerminalStatus } from "@durable/core";
 import { html, type SafeHtml } from "../html/escape-html.js";
 import { formatSpan, formatTime } from "../html/format-time.js";
@@ -6,12 +6,15 @@ import { formatValue } from "../html/format-value.js";
 import { renderStateMachine } from "../svg/render-state-machine.js";
 import { buildPath } from "../svg/state-machine.js";
 import { describeWaits } from "../views/describe-waits.js";
-import type { RunView } from "../views/load-run-view.js";
+import { liveKey, type RunView } from "../views/load-run-view.js";
+import { journalJson } from "./journal-json.js";
 import { layout } from "./layout.js";
 import { runLink } from "./links.js";
-import { runActions, runForms } from "./run-actions.js";
+import { messageForms } from "./message-forms.js";
+import { forkForm, runActions } from "./run-actions.js";
 import { statusBadge } from "./status-badge.js";
 import { renderTimeline } from "./timeline.js";
+import { workflowHref } from "./workflows-page.js";
 
 function fact(label: string, value: SafeHtml | string | undefined): SafeHtml {
   if (value === undefined || value === "") return html``;
@@ -85,25 +88,30 @@ ${unconsumed.map((e) => html`<div>event <b>${e.name}</b> received ${formatTime(e
 function childrenTable(base: string, children: readonly RunInfo[]): SafeHtml {
   if (children.length === 0) return html``;
   return html`<section class="card"><h2>Children <span class="muted">${children.length}</span></h2>
-<table class="runs compact"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>created</th></tr></thead><tbody>
+<div class="table-scroll"><table class="runs compact"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>created</th></tr></thead><tbody>
 ${children.map(
   (c) =>
-    html`<tr><td>${statusBadge(c.status)}</td><td>${runLink(base, c.id)}</td><td>${c.workflow}</td><td class="time">${formatTime(c.createdAt)}</td></tr>`,
+    html`<tr><td>${statusBadge(c.status)}</td><td class="id-cell">${runLink(base, c.id)}</td><td>${c.workflow}</td><td class="time">${formatTime(c.createdAt)}</td></tr>`,
 )}
-</tbody></table></section>`;
+</tbody></table></div></section>`;
 }
 
 /**
  * A run's page: its status and facts (workflow, times, tags, parent, children, forks and continuations,
  * all linked), its error, input and output, what it waits for, its journal as a timeline, its path as a
- * state machine (inline SVG), and the actions (cancel, retry, send an event, fork).
+ * state machine (inline SVG), the raw journal as JSON, and the actions (cancel, retry, fork, and a form per
+ * event its workflow declares). While the run has not finished, the page follows it through the run's
+ * server-sent events (`/api/runs/<id>/live`).
  * @example
- * const page = runDetailPage("", await loadRunView(client, store, id));
+ * const page = runDetailPage("", await loadRunView(client, store, id), workflows.get(run.workflow));
  */
-export function runDetailPage(base: string, view: RunView): SafeHtml {
+export function runDetailPage(base: string, view: RunView, workflow?: AnyWorkflow): SafeHtml {
   const { run } = view;
   const live = !isTerminalStatus(run.status);
-  const body = html`<nav class="crumbs"><a href="${base}/">Runs</a><span aria-hidden="true">/</span><span>${run.workflow}</span></nav>
+  const crumb = workflow
+    ? html`<a href="${workflowHref(base, run.workflow)}">${run.workflow}</a>`
+    : html`<span>${run.workflow}</span>`;
+  const body = html`<nav class="crumbs"><a href="${base}/">Runs</a><span aria-hidden="true">/</span>${crumb}</nav>
 <div id="run-top" data-live-region>
 <div class="page-head run-head">
 <h1 class="run-title">${run.id}</h1>${statusBadge(run.status)}
@@ -126,15 +134,18 @@ ${payloads(run)}
 </section>
 <div class="side">
 <div id="run-children" data-live-region>${childrenTable(base, view.children)}</div>
-${runForms(view)}
+<div id="run-messages" data-live-region data-keep-forms>${messageForms(base, view, workflow)}</div>
+${forkForm(view)}
 </div>
-</div>`;
+</div>
+${journalJson(base, view.exported)}`;
   return layout({
     base,
     title: `${run.workflow} ${run.id}`,
     section: "run",
     body,
-    data: { run: run.id },
+    data: { run: run.id, "live-key": liveKey(view) },
     live,
+    liveVia: "sse",
   });
 }

@@ -9,7 +9,7 @@ afterEach(async () => {
 
 /** The run ids a runs page lists, in order. */
 function listedIds(page: string): string[] {
-  const body = page.slice(page.indexOf('<table class="runs"'));
+  const body = page.slice(page.indexOf('<table class="runs'));
   return [...body.matchAll(/<a class="run-id" href="\/runs\/([^"]+)"/g)].map((m) =>
     decodeURIComponent(m[1] as string),
   );

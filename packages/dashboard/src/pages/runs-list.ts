@@ -113,7 +113,7 @@ export function runsListPage(base: string, query: RunsQuery, result: RunsResult)
   const table =
     result.runs.length === 0
       ? html`<p class="empty">No runs match these filters.</p>`
-      : html`<table class="runs"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>tags</th><th>created</th><th>outcome</th></tr></thead>
+      : html`<table class="runs collapse"><thead><tr><th>status</th><th>run</th><th>workflow</th><th>tags</th><th>created</th><th>outcome</th></tr></thead>
 <tbody>${result.runs.map((run) => runRow(base, query, run))}</tbody></table>`;
   const body = html`<div class="page-head"><h1>Runs</h1></div>
 ${issues}

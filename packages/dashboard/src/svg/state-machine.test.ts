@@ -1,4 +1,4 @@
-import { encode, type JournalEntry, type RunInfo } from "@durable/core";
+import { encode, JOURNAL_EXPORT_FORMAT, type JournalEntry, type RunInfo } from "@durable/core";
 import { describe, expect, it } from "vitest";
 import type { RunView } from "../views/load-run-view.js";
 import { renderStateMachine } from "./render-state-machine.js";
@@ -45,6 +45,16 @@ function view(journal: JournalEntry[], run: Partial<RunInfo> = {}): RunView {
     journal,
     children: [],
     now: new Date(T0 + 3_600_000),
+    exported: {
+      format: JOURNAL_EXPORT_FORMAT,
+      runId: "r",
+      workflow: "wf",
+      version: "1",
+      input: encode({}, "test"),
+      status: "completed",
+      createdAt: new Date(T0),
+      entries: journal,
+    },
   };
 }
 

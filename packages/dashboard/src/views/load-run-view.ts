@@ -1,4 +1,13 @@
-import type { Client, EventRecord, JournalEntry, RunInfo, StepRetry, Store } from "@durable/core";
+import type {
+  Client,
+  EventRecord,
+  JournalEntry,
+  JournalExport,
+  RunInfo,
+  StepRetry,
+  Store,
+} from "@durable/core";
+import { isTerminalStatus } from "@durable/core";
 
 /** What a suspended run is waiting on, when the dashboard has the store to ask. */
 export interface Waiting {
@@ -19,6 +28,8 @@ export interface RunView {
   waiting?: Waiting;
   /** The store's clock when it is known (a virtual clock in tests), else this process's. */
   now: Date;
+  /** The canonical export (`durable export`): the run and its journal as stored. */
+  exported: JournalExport;
 }
 
 /**
@@ -34,14 +45,15 @@ export async function loadRunView(
 ): Promise<RunView | undefined> {
   const run = await client.get(id);
   if (!run) return undefined;
-  const [journal, children, record, unconsumed, now] = await Promise.all([
-    client.journal(id),
+  const [exported, children, record, unconsumed, now] = await Promise.all([
+    client.exportJournal(id),
     client.list({ parentId: id, limit: 1000 }),
     store?.getRun(id),
     store?.readEvents(id),
     store ? store.now() : Promise.resolve(new Date()),
   ]);
-  const view: RunView = { run, journal, children: children.reverse(), now };
+  const journal = exported.entries;
+  const view: RunView = { run, journal, children: children.reverse(), now, exported };
   if (record) {
     view.waiting = {
       events: [...record.waitingFor],
@@ -52,4 +64,24 @@ export async function loadRunView(
     };
   }
   return view;
+}
+
+/**
+ * What changes on a run's page, as one string: the page embeds it, and the live stream sends it again
+ * whenever it differs, so the page refreshes exactly when there is something new to show.
+ * @example
+ * liveKey(view); // "suspended|3|2030-01-04T09:00:00.000Z|1||approved|0|0"
+ */
+export function liveKey(view: RunView): string {
+  const { run } = view;
+  return [
+    run.status,
+    view.journal.length,
+    run.wakeAt?.toISOString() ?? "",
+    run.attempts,
+    run.heldBy ?? "",
+    (view.waiting?.events ?? []).join(","),
+    view.waiting?.unconsumed.length ?? 0,
+    view.children.filter((c) => !isTerminalStatus(c.status)).length,
+  ].join("|");
 }
