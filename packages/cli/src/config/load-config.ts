@@ -31,8 +31,15 @@ const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: tr
  * @example
  * const mod = await importModule("/app/src/workflows.ts");
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
-  return (await jiti.import(file)) as Record<string, unknown>;
+export async function importModule(
+  file: string,
+  options: { fresh?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  // A fresh loader has an empty cache: the module and the user files it imports are evaluated again.
+  const loader = options.fresh
+    ? createJiti(import.meta.url, { interopDefault: true, moduleCache: false })
+    : jiti;
+  return (await loader.import(file)) as Record<string, unknown>;
 }
 
 /**
