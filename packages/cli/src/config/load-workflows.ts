@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { AnyWorkflow } from "@durable/core";
 import { CliError } from "../cli-error.js";
-import { importModule, type LoadedConfig } from "./load-config.js";
+import { forgetUserModules, importModule, type LoadedConfig } from "./load-config.js";
 
 function isWorkflow(value: unknown): value is AnyWorkflow {
   return (
@@ -33,12 +33,13 @@ export async function loadWorkflows(
 ): Promise<AnyWorkflow[]> {
   const shownConfig = relative(process.cwd(), loaded.file) || loaded.file;
   const found = new Map<string, { workflow: AnyWorkflow; module: string }>();
+  if (options.fresh) forgetUserModules();
   for (const [index, path] of loaded.config.workflows.entries()) {
     const file = resolve(loaded.root, path);
     if (!existsSync(file)) throw new CliError(`${shownConfig}: workflows.${index}: no such file ${file}`);
     let mod: Record<string, unknown>;
     try {
-      mod = await importModule(file, { fresh: options.fresh === true });
+      mod = await importModule(file);
     } catch (error) {
       throw new CliError(`could not load ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -23,6 +23,12 @@ interface Seen {
   status: RunInfo["status"] | undefined;
   entries: Set<number>;
   done: boolean;
+  /** When the run last moved, as far as seen: its latest entry (a sleep's entry is written as it wakes). */
+  movedAt?: Date;
+}
+
+function later(a: Date | undefined, b: Date): Date {
+  return a !== undefined && a > b ? a : b;
 }
 
 function clock(date: Date): string {
@@ -41,8 +47,19 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   const { client, colors: c } = options;
   const seen = new Map<string, Seen>();
   let first = true;
+  // The lines of one look, printed sorted by time: runs are looked at one by one, but their entries and
+  // changes interleave in time.
+  let batch: { at: number; text: string }[] = [];
   const line = (run: RunInfo, at: Date, text: string) =>
-    options.write(`${c.dim(clock(at))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`);
+    batch.push({
+      at: at.getTime(),
+      text: `${c.dim(clock(at))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`,
+    });
+  const flush = () => {
+    // Array.prototype.sort is stable: one run's lines keep their order when their times are equal.
+    for (const { text } of batch.sort((a, b) => a.at - b.at)) options.write(text);
+    batch = [];
+  };
 
   const entryText = (e: JournalEntry): string => {
     const outcome = e.outcome === "ok" ? c.green("ok") : c.red(`failed: ${e.error.message}`);
@@ -77,18 +94,25 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       }
       if (state.done) continue;
       const journal = await client.journal(run.id);
+      // A run starts running after the last thing seen of it (or when it was due); it suspends right
+      // after its latest entry.
+      const resumedAt = later(state.movedAt, run.startedAt ?? run.createdAt);
+      let latest = resumedAt;
       for (const entry of journal.sort((a, b) => a.order - b.order)) {
+        latest = later(latest, entry.completedAt);
         if (state.entries.has(entry.seq)) continue;
         state.entries.add(entry.seq);
         if (!first) line(run, entry.completedAt, entryText(entry));
       }
       if (state.status !== run.status) {
         state.status = run.status;
-        line(run, run.finishedAt ?? new Date(), statusText(run));
+        line(run, run.finishedAt ?? (run.status === "running" ? resumedAt : latest), statusText(run));
       }
+      state.movedAt = latest;
       state.done = TERMINAL_STATUSES.includes(run.status);
     }
     first = false;
+    flush();
   };
 
   let stopped = false;
@@ -97,7 +121,9 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   const tick = () => {
     // A failed look (the database busy for a moment) is simply tried again at the next tick.
     running = look()
-      .catch(() => {})
+      .catch(() => {
+        batch = [];
+      })
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 250);
       });
