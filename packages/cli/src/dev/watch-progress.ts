@@ -31,6 +31,9 @@ function later(a: Date | undefined, b: Date): Date {
   return a !== undefined && a > b ? a : b;
 }
 
+/** How long after a look began an entry written before it may still show up (a commit in flight). */
+const HOLD_MS = 500;
+
 function clock(date: Date): string {
   return date.toISOString().slice(11, 23);
 }
@@ -47,18 +50,27 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   const { client, colors: c } = options;
   const seen = new Map<string, Seen>();
   let first = true;
-  // The lines of one look, printed sorted by time: runs are looked at one by one, but their entries and
-  // changes interleave in time.
-  let batch: { at: number; text: string }[] = [];
+  // Lines are printed in time order: runs are looked at one by one while their entries interleave in
+  // time, and an entry written just as a look began shows up only in the next one. So a line waits until
+  // a look that began HOLD_MS after its time has passed.
+  let pending: { at: number; text: (at: Date) => string }[] = [];
+  let batch: typeof pending = [];
+  let printedUpTo = 0;
   const line = (run: RunInfo, at: Date, text: string) =>
     batch.push({
       at: at.getTime(),
-      text: `${c.dim(clock(at))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`,
+      text: (shown) => `${c.dim(clock(shown))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`,
     });
-  const flush = () => {
+  const flush = (upTo: number) => {
     // Array.prototype.sort is stable: one run's lines keep their order when their times are equal.
-    for (const { text } of batch.sort((a, b) => a.at - b.at)) options.write(text);
+    const all = [...pending, ...batch].sort((a, b) => a.at - b.at);
     batch = [];
+    pending = all.filter((l) => l.at > upTo);
+    for (const l of all.filter((l) => l.at <= upTo)) {
+      // A status seen late (when a run began running) is shown when it was noticed, never out of order.
+      printedUpTo = Math.max(printedUpTo, l.at);
+      options.write(l.text(new Date(printedUpTo)));
+    }
   };
 
   const entryText = (e: JournalEntry): string => {
@@ -81,6 +93,7 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   };
 
   const look = async () => {
+    const began = Date.now();
     const runs = (await client.list({ limit: 200 })).reverse();
     for (const run of runs) {
       let state = seen.get(run.id);
@@ -112,7 +125,7 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       state.done = TERMINAL_STATUSES.includes(run.status);
     }
     first = false;
-    flush();
+    flush(began - HOLD_MS);
   };
 
   let stopped = false;
@@ -134,6 +147,7 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       stopped = true;
       clearTimeout(timer);
       await running;
+      flush(Number.POSITIVE_INFINITY);
     },
   };
 }

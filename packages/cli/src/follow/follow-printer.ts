@@ -51,11 +51,11 @@ export function followPrinter(c: Colors, json: boolean): (snapshot: RunSnapshot)
       lastState = undefined;
     }
     const state = JSON.stringify([run.status, snapshot.waits]);
-    if (json) {
-      if (state !== lastState) printJsonLine({ type: "run", run, waits: snapshot.waits });
-    } else if (first) {
-      printLine(`${renderFacts(run, c, snapshot.waits)}\n`);
-      printLine(row(TIMELINE_HEAD.map((h) => c.bold(h))));
+    // The facts say how a run stands when it is first seen; a line follows each change, and the outcome.
+    const changed = first ? hasEnded(run) : state !== lastState;
+    if (first) {
+      if (json) printJsonLine({ type: "run", run, waits: snapshot.waits });
+      else printLine(`${renderFacts(run, c, snapshot.waits)}\n\n${row(TIMELINE_HEAD.map((h) => c.bold(h)))}`);
     }
     for (const entry of [...journal].sort((a, b) => a.order - b.order)) {
       if (printed.has(entry.seq)) continue;
@@ -63,9 +63,10 @@ export function followPrinter(c: Colors, json: boolean): (snapshot: RunSnapshot)
       if (json) printJsonLine({ type: "entry", entry });
       else printLine(row(entryCells(entry, c)));
     }
-    // The facts say how a run stands when it is first seen; a line follows each change, and the outcome.
-    const changed = first ? hasEnded(run) : state !== lastState;
-    if (!json && changed) printLine(`${c.dim("->")} ${statusLine(snapshot, c)}`);
+    if (changed && !(first && json)) {
+      if (json) printJsonLine({ type: "run", run, waits: snapshot.waits });
+      else printLine(`${c.dim("->")} ${statusLine(snapshot, c)}`);
+    }
     lastState = state;
   };
 }
