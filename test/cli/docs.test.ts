@@ -68,7 +68,11 @@ const CASES: Record<string, Case> = {
   "durable fork": { db: "embedded", help: true },
   "durable export": { db: "embedded", help: true },
   "durable replay": { db: "embedded", help: true },
+  "durable replay --database": { db: "embedded" },
+  "durable replay --database --workflow order-fulfilment --sample 200 --json": { db: "embedded" },
+  'durable replay --database "$PRODUCTION_DATABASE_URL" --sample 50': { db: "postgres" },
   "durable migrate": { db: "postgres" },
+  "durable worker": { db: "postgres", until: READY },
   "durable worker --concurrency 100": { db: "postgres", until: READY },
   "durable worker --concurrency 100 --grace 30s": { db: "postgres", until: READY },
   "durable worker --concurrency 100 --grace 30s --metrics-port 9464": {
@@ -94,7 +98,8 @@ function argsOf(command: DocCommand, c: Case): string[] {
 }
 
 async function runCase(project: Project, command: DocCommand, c: Case, env: NodeJS.ProcessEnv = {}) {
-  const args = argsOf(command, c);
+  // A database URL the docs leave to the reader (`"$PRODUCTION_DATABASE_URL"`) is the test's.
+  const args = argsOf(command, c).map((a) => (a.startsWith("$") ? (env.DATABASE_URL ?? a) : a));
   const where = `${command.where}: ${command.text}`;
   const target = { ...project, env: { ...project.env, ...env } };
   if (c.help) {
