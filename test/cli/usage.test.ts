@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +17,7 @@ const COMMANDS = [
   "export",
   "replay",
   "prune",
+  "completion",
 ];
 
 describe("the durable command line", () => {
@@ -42,6 +44,39 @@ describe("the durable command line", () => {
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toContain(`Usage: durable ${command}`);
     }
+  });
+
+  it("exits 0 for durable help and durable help <command>", async () => {
+    const help = await cli(project, "help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: durable");
+    const start = await cli(project, "help", "start");
+    expect(start.code).toBe(0);
+    expect(start.stdout).toContain("--wait");
+  });
+
+  it("prints completion scripts that complete commands, options and their values", async () => {
+    const bash = await cli(project, "completion", "bash");
+    expect(bash.code).toBe(0);
+    const complete = (words: string[]) =>
+      execFileSync(
+        "bash",
+        [
+          "-c",
+          `${bash.stdout}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _durable_completion; echo "\${COMPREPLY[*]}"`,
+        ],
+        { encoding: "utf8" },
+      ).trim();
+    expect(complete(["durable", "sh"])).toBe("show");
+    expect(complete(["durable", "start", "x", "--wa"])).toBe("--wait");
+    expect(complete(["durable", "runs", "--status", "c"])).toBe("completed cancelled");
+    expect(complete(["durable", "completion", "f"])).toBe("fish");
+    const zsh = await cli(project, "completion", "zsh");
+    expect(zsh.stdout).toMatch(/^#compdef durable\n/);
+    expect(zsh.stdout).toContain("'--follow[");
+    const fish = await cli(project, "completion", "fish");
+    expect(fish.stdout).toContain("complete -c durable -n '__fish_seen_subcommand_from show' -l follow");
+    expect((await cli(project, "completion", "tcsh")).code).toBe(2);
   });
 
   it("exits 2 for no command, an unknown command or a missing argument", async () => {

@@ -23,3 +23,12 @@ export class CliError extends Error {
 export function usageError(message: string): CliError {
   return new CliError(message, 2);
 }
+
+/**
+ * The error for an unknown run id: exit 1, one line.
+ * @example
+ * if (!run) throw runNotFound(runId);
+ */
+export function runNotFound(runId: string): CliError {
+  return new CliError(`no run with id ${runId}`);
+}

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { registerCancel } from "./commands/cancel.js";
+import { registerCompletion } from "./commands/completion.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerDev } from "./commands/dev.js";
 import { registerExport } from "./commands/export.js";
@@ -52,5 +53,6 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerReplay(program);
   registerPrune(program);
   registerInit(program);
+  registerCompletion(program);
   return program;
 }

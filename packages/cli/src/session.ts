@@ -2,7 +2,7 @@ import type { AnyWorkflow, Logger } from "@durable/core";
 import { type Command, Option } from "commander";
 import { usageError } from "./cli-error.js";
 import { type LoadedConfig, loadConfig } from "./config/load-config.js";
-import { loadWorkflows } from "./config/load-workflows.js";
+import { type LoadWorkflowsOptions, loadWorkflows } from "./config/load-workflows.js";
 import { createLogger, LOG_LEVELS } from "./create-logger.js";
 import { type DatabaseTarget, databaseTarget } from "./database/database-target.js";
 
@@ -47,7 +47,12 @@ export interface Session {
  */
 export async function openSession(options: CommonOptions, command: string): Promise<Session> {
   const loaded = await loadConfig({ config: options.config, cwd: process.cwd() });
-  const target = databaseTarget({ root: loaded.root, flag: options.databaseUrl, config: loaded.config });
+  const target = databaseTarget({
+    root: loaded.root,
+    flag: options.databaseUrl,
+    config: loaded.config,
+    configFile: loaded.file,
+  });
   const logger = createLogger({
     level: options.logLevel,
     pretty: process.stderr.isTTY === true,
@@ -76,6 +81,9 @@ export function findWorkflow(workflows: readonly AnyWorkflow[], name: string): A
  * @example
  * const workflows = await sessionWorkflows(session);
  */
-export function sessionWorkflows(session: Session): Promise<AnyWorkflow[]> {
-  return loadWorkflows(session.loaded);
+export function sessionWorkflows(
+  session: Session,
+  options: LoadWorkflowsOptions = {},
+): Promise<AnyWorkflow[]> {
+  return loadWorkflows(session.loaded, options);
 }

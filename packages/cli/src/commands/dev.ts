@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { addDashboardOptions, type DashboardFlags, startDashboard } from "../dashboard-flags.js";
 import { describeTarget } from "../database/database-target.js";
-import { type DevService, devServices } from "../dev/dev-services.js";
+import { startDevRuns } from "../dev/dev-runs.js";
+import { type DevContext, type DevService, devServices } from "../dev/dev-services.js";
+import { reloadOnChange } from "../dev/reload-workflows.js";
 import { watchProgress } from "../dev/watch-progress.js";
 import { colorsFor } from "../output/format.js";
 import { addCommonOptions, type CommonOptions, openSession } from "../session.js";
@@ -34,18 +36,26 @@ const dashboard: DevService = {
   },
 };
 
+type DevOptions = CommonOptions & WorkerFlags & { watch?: boolean };
+
 /**
- * `durable dev`: the embedded database (unless a database URL is given), a worker for the config's
- * workflows, the dashboard (`--port`, `--host`, `--token`, `--no-dashboard`), the config's `dev.runs`
- * started, and every run's progress printed, until Ctrl-C. Other
- * terminals reach the same data with `durable runs`, `show`, `start`...
+ * `durable dev`: the embedded database (unless a database URL is given) served to other terminals, a
+ * worker for the config's workflows, the dashboard (`--port`, `--host`, `--token`, `--no-dashboard`), the
+ * config's `dev.runs` started under stable ids (`dev:<workflow>`, so a restart carries on with the same
+ * runs), every run's progress printed in time order, and the workflows reloaded when their files change
+ * (`--no-watch` to keep them), until Ctrl-C. Other terminals reach the same data with `durable runs`,
+ * `show`, `start`, `dashboard`...
  * @example
  * registerDev(program); // npx durable dev
  */
 export function registerDev(program: Command, extra: readonly DevService[] = []): void {
-  const command = program.command("dev").description("embedded database + worker + progress, for local work");
-  addDashboardOptions(command).option("--no-dashboard", "do not serve the web UI");
-  addCommonOptions(addWorkerOptions(command), "warn").action(async (options: CommonOptions & WorkerFlags) => {
+  const command = program
+    .command("dev")
+    .description("embedded database + worker + dashboard + progress, reloading on change, for local work");
+  addDashboardOptions(command)
+    .option("--no-dashboard", "do not serve the web UI")
+    .option("--no-watch", "do not reload the workflows when their files change");
+  addCommonOptions(addWorkerOptions(command), "warn").action(async (options: DevOptions) => {
     const session = await openSession(options, "dev");
     const signal = shutdownSignal(session.logger);
     const host = await startWorkerHost(session, options);
@@ -55,7 +65,7 @@ export function registerDev(program: Command, extra: readonly DevService[] = [])
       host.db.port === undefined ? "" : ` (served on 127.0.0.1:${host.db.port} for other terminals)`;
     print(`${c.bold("durable dev")}: ${describeTarget(session.target)}${where}`);
     print(`worker running ${host.workflows.map((w) => w.name).join(", ")}; Ctrl-C to stop`);
-    const context = {
+    const context: DevContext = {
       store: host.db.store,
       client: host.client,
       workflows: host.workflows,
@@ -68,20 +78,14 @@ export function registerDev(program: Command, extra: readonly DevService[] = [])
     try {
       for (const service of [dashboard, progress, ...devServices(extra)])
         running.push(await service.start(context));
-      for (const run of session.loaded.config.dev?.runs ?? []) {
-        const workflow = host.workflows.find((w) => w.name === run.workflow);
-        if (!workflow) {
-          session.logger.warn(
-            { workflow: run.workflow },
-            `dev.runs names unknown workflow "${run.workflow}"; skipped`,
-          );
-          continue;
-        }
-        await host.client.start(workflow, run.input, {
-          ...(run.id !== undefined ? { id: run.id } : {}),
-          ...(run.tags !== undefined ? { tags: run.tags } : {}),
-        });
+      const runs = session.loaded.config.dev?.runs ?? [];
+      const started = await startDevRuns(host.client, host.workflows, runs, session.logger);
+      if (started.existing > 0) {
+        print(
+          `dev.runs: ${started.created} started, ${started.existing} carried on from an earlier durable dev`,
+        );
       }
+      if (options.watch !== false) running.push(reloadOnChange({ session, flags: options, host, print }));
       await signal;
     } finally {
       for (const service of running.reverse()) await service.stop().catch(() => {});

@@ -1,14 +1,15 @@
 import { ValidationError } from "@durable/core";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
+import { printJson, printLine } from "../output/print.js";
 import { parseCount } from "../parse-args.js";
 import { addCommonOptions, type CommonOptions, openSession } from "../session.js";
 import { withClient } from "../with-client.js";
 
 /**
- * `durable fork <runId> --from <seq> [--id ID]`: starts a new run that reuses the journal entries before
+ * `durable fork <runId> --from <seq> [--id ID] [--json]`: starts a new run that reuses the journal entries before
  * `seq` and runs live from there (for a run that no longer replays, or to re-run its tail). Prints the
- * new run's id alone.
+ * new run's id alone (with `--json`, its `RunInfo`).
  * @example
  * registerFork(program); // durable fork order:42 --from 3
  */
@@ -22,9 +23,10 @@ export function registerFork(program: Command): void {
       "the first journal entry to run live (entries before it are reused)",
       (t) => parseCount(t, 0),
     )
-    .option("--id <id>", "the new run's id (default a UUIDv7)");
+    .option("--id <id>", "the new run's id (default a UUIDv7)")
+    .option("--json", "print the new run's RunInfo as JSON");
   addCommonOptions(command, "warn").action(
-    async (runId: string, options: CommonOptions & { from: number; id?: string }) => {
+    async (runId: string, options: CommonOptions & { from: number; id?: string; json?: boolean }) => {
       const session = await openSession(options, "fork");
       const run = await withClient(session, async (client) => {
         try {
@@ -37,7 +39,8 @@ export function registerFork(program: Command): void {
           throw error;
         }
       });
-      process.stdout.write(`${run.id}\n`);
+      if (options.json) printJson(run);
+      else printLine(run.id);
     },
   );
 }

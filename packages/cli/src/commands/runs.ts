@@ -2,6 +2,7 @@ import type { RunStatus } from "@durable/core";
 import { RUN_STATUSES } from "@durable/core";
 import { type Command, Option } from "commander";
 import { colorsFor } from "../output/format.js";
+import { printJson } from "../output/print.js";
 import { renderRuns } from "../output/runs-table.js";
 import { parseCount, parseTag } from "../parse-args.js";
 import { addCommonOptions, type CommonOptions, openSession } from "../session.js";
@@ -40,8 +41,7 @@ export function registerRuns(program: Command): void {
         ...(options.tag !== undefined ? { tags: options.tag } : {}),
       }),
     );
-    process.stdout.write(
-      options.json ? `${JSON.stringify(runs, null, 2)}\n` : renderRuns(runs, colorsFor(process.stdout)),
-    );
+    if (options.json) printJson(runs);
+    else process.stdout.write(renderRuns(runs, colorsFor(process.stdout)));
   });
 }

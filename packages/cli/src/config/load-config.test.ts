@@ -84,10 +84,17 @@ describe("choosing the database", () => {
         kind: "postgres",
         url: "postgres://flag/db",
         schema: "s",
+        source: "--database-url",
       });
-      expect(databaseTarget({ root: "/app", config })).toMatchObject({ url: "postgres://env/db" });
+      expect(databaseTarget({ root: "/app", config })).toMatchObject({
+        url: "postgres://env/db",
+        source: "DATABASE_URL",
+      });
       delete process.env.DATABASE_URL;
-      expect(databaseTarget({ root: "/app", config })).toMatchObject({ url: "postgres://config/db" });
+      expect(databaseTarget({ root: "/app", config, configFile: "/app/durable.config.mts" })).toMatchObject({
+        url: "postgres://config/db",
+        source: "durable.config.mts",
+      });
       expect(databaseTarget({ root: "/app", config: { workflows: ["x"] } })).toEqual({
         kind: "embedded",
         dir: "/app/.durable",

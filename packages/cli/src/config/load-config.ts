@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { createJiti } from "jiti";
 import { CliError, usageError } from "../cli-error.js";
 import { configSchema } from "./config-schema.js";
@@ -33,6 +34,33 @@ const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: tr
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   return (await jiti.import(file)) as Record<string, unknown>;
+}
+
+// jiti keeps the user files it has evaluated in the CommonJS module cache, keyed by their path.
+const moduleCache = createRequire(import.meta.url).cache;
+
+function isUserFile(path: string): boolean {
+  return isAbsolute(path) && !path.split(sep).includes("node_modules");
+}
+
+/**
+ * The project's own files that user code loaded so far (the config, the workflow modules and what they
+ * import), outside `node_modules`: what `durable dev` watches.
+ * @example
+ * loadedUserFiles(); // ["/app/durable.config.ts", "/app/src/workflows.ts", "/app/src/mail.ts"]
+ */
+export function loadedUserFiles(): string[] {
+  return Object.keys(moduleCache).filter(isUserFile);
+}
+
+/**
+ * Drops the project's own files from the module cache, so the next import evaluates them again (packages
+ * in `node_modules`, `@durable/core` among them, stay loaded once).
+ * @example
+ * forgetUserModules(); const fresh = await importModule("/app/src/workflows.ts");
+ */
+export function forgetUserModules(): void {
+  for (const path of loadedUserFiles()) delete moduleCache[path];
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { AnyWorkflow } from "@durable/core";
 import { CliError } from "../cli-error.js";
-import { importModule, type LoadedConfig } from "./load-config.js";
+import { forgetUserModules, importModule, type LoadedConfig } from "./load-config.js";
 
 function isWorkflow(value: unknown): value is AnyWorkflow {
   return (
@@ -13,15 +13,27 @@ function isWorkflow(value: unknown): value is AnyWorkflow {
   );
 }
 
+/** Options of `loadWorkflows`. */
+export interface LoadWorkflowsOptions {
+  /** Import the modules and everything they import afresh, not from the cache (`durable dev` reloads). */
+  fresh?: boolean;
+  /** Called with each module (as the config names it) that exports no workflow. */
+  onEmptyModule?: (module: string) => void;
+}
+
 /**
  * Imports the config's workflow modules and collects every exported workflow (`kind === "workflow"`).
  * Two different workflows with one name are refused, naming both modules.
  * @example
  * const workflows = await loadWorkflows(loaded); // [hello, orderFulfilment, ...]
  */
-export async function loadWorkflows(loaded: LoadedConfig): Promise<AnyWorkflow[]> {
+export async function loadWorkflows(
+  loaded: LoadedConfig,
+  options: LoadWorkflowsOptions = {},
+): Promise<AnyWorkflow[]> {
   const shownConfig = relative(process.cwd(), loaded.file) || loaded.file;
   const found = new Map<string, { workflow: AnyWorkflow; module: string }>();
+  if (options.fresh) forgetUserModules();
   for (const [index, path] of loaded.config.workflows.entries()) {
     const file = resolve(loaded.root, path);
     if (!existsSync(file)) throw new CliError(`${shownConfig}: workflows.${index}: no such file ${file}`);
@@ -31,8 +43,9 @@ export async function loadWorkflows(loaded: LoadedConfig): Promise<AnyWorkflow[]
     } catch (error) {
       throw new CliError(`could not load ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    for (const value of Object.values(mod)) {
-      if (!isWorkflow(value)) continue;
+    const exported = Object.values(mod).filter(isWorkflow);
+    if (exported.length === 0) options.onEmptyModule?.(path);
+    for (const value of exported) {
       const seen = found.get(value.name);
       if (seen && seen.workflow !== value) {
         throw new CliError(

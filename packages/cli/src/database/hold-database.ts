@@ -6,12 +6,39 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { CliError } from "../cli-error.js";
 import type { DatabaseTarget } from "./database-target.js";
-import { claimHolder, type HolderClaim } from "./holder-file.js";
+import { claimHolder, type HolderClaim, type HolderInfo, readHolder } from "./holder-file.js";
 import { BUSY_WAIT_MS, busy, type Database, socketUrl } from "./open-database.js";
 
 /** A database held by a long-running command; `port` is set when it serves the embedded database. */
 export interface HeldDatabase extends Database {
   port?: number;
+  /** Set when another process serves the embedded database and this one reaches it through that socket. */
+  servedBy?: HolderInfo;
+}
+
+/**
+ * Like `holdDatabase`, but when a worker or `durable dev` already serves the embedded database this
+ * process reaches it through their socket rather than being refused: for `durable dashboard`, which is
+ * long-running yet only reads and acts like the short commands do.
+ * @example
+ * const db = await holdOrAttachDatabase(target, { logger, command: "dashboard" });
+ */
+export async function holdOrAttachDatabase(
+  target: DatabaseTarget,
+  options: { logger: Logger; command: string },
+): Promise<HeldDatabase> {
+  if (target.kind === "embedded") {
+    const holder = await readHolder(target.dir);
+    if (holder?.role === "serving" && holder.port !== undefined) {
+      const store = pgliteSocketStore({
+        connectionString: socketUrl(holder.port),
+        schema: target.schema,
+        logger: options.logger,
+      });
+      return { store, servedBy: holder, close: () => store.close() };
+    }
+  }
+  return holdDatabase(target, options);
 }
 
 /**

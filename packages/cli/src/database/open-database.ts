@@ -10,6 +10,11 @@ import { claimHolder, type HolderInfo, readHolder } from "./holder-file.js";
 export interface Database {
   store: Store;
   close(): Promise<void>;
+  /**
+   * Set when this process opened the embedded directory itself: nothing else can reach it until it is
+   * closed, so a command that waits closes it between looks.
+   */
+  direct?: true;
 }
 
 /** How long a command waits for another `durable` process that has the embedded database open. */
@@ -61,6 +66,7 @@ export async function openDatabase(
         const store = pgliteStore({ dataDir: join(target.dir, "db"), schema: target.schema, migrate });
         return {
           store,
+          direct: true,
           close: async () => {
             try {
               await store.close();

@@ -23,7 +23,16 @@ interface Seen {
   status: RunInfo["status"] | undefined;
   entries: Set<number>;
   done: boolean;
+  /** When the run last moved, as far as seen: its latest entry (a sleep's entry is written as it wakes). */
+  movedAt?: Date;
 }
+
+function later(a: Date | undefined, b: Date): Date {
+  return a !== undefined && a > b ? a : b;
+}
+
+/** How long after a look began an entry written before it may still show up (a commit in flight). */
+const HOLD_MS = 500;
 
 function clock(date: Date): string {
   return date.toISOString().slice(11, 23);
@@ -41,8 +50,28 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   const { client, colors: c } = options;
   const seen = new Map<string, Seen>();
   let first = true;
+  // Lines are printed in time order: runs are looked at one by one while their entries interleave in
+  // time, and an entry written just as a look began shows up only in the next one. So a line waits until
+  // a look that began HOLD_MS after its time has passed.
+  let pending: { at: number; text: (at: Date) => string }[] = [];
+  let batch: typeof pending = [];
+  let printedUpTo = 0;
   const line = (run: RunInfo, at: Date, text: string) =>
-    options.write(`${c.dim(clock(at))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`);
+    batch.push({
+      at: at.getTime(),
+      text: (shown) => `${c.dim(clock(shown))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`,
+    });
+  const flush = (upTo: number) => {
+    // Array.prototype.sort is stable: one run's lines keep their order when their times are equal.
+    const all = [...pending, ...batch].sort((a, b) => a.at - b.at);
+    batch = [];
+    pending = all.filter((l) => l.at > upTo);
+    for (const l of all.filter((l) => l.at <= upTo)) {
+      // A status seen late (when a run began running) is shown when it was noticed, never out of order.
+      printedUpTo = Math.max(printedUpTo, l.at);
+      options.write(l.text(new Date(printedUpTo)));
+    }
+  };
 
   const entryText = (e: JournalEntry): string => {
     const outcome = e.outcome === "ok" ? c.green("ok") : c.red(`failed: ${e.error.message}`);
@@ -64,6 +93,7 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   };
 
   const look = async () => {
+    const began = Date.now();
     const runs = (await client.list({ limit: 200 })).reverse();
     for (const run of runs) {
       let state = seen.get(run.id);
@@ -77,18 +107,25 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       }
       if (state.done) continue;
       const journal = await client.journal(run.id);
+      // A run starts running after the last thing seen of it (or when it was due); it suspends right
+      // after its latest entry.
+      const resumedAt = later(state.movedAt, run.startedAt ?? run.createdAt);
+      let latest = resumedAt;
       for (const entry of journal.sort((a, b) => a.order - b.order)) {
+        latest = later(latest, entry.completedAt);
         if (state.entries.has(entry.seq)) continue;
         state.entries.add(entry.seq);
         if (!first) line(run, entry.completedAt, entryText(entry));
       }
       if (state.status !== run.status) {
         state.status = run.status;
-        line(run, run.finishedAt ?? new Date(), statusText(run));
+        line(run, run.finishedAt ?? (run.status === "running" ? resumedAt : latest), statusText(run));
       }
+      state.movedAt = latest;
       state.done = TERMINAL_STATUSES.includes(run.status);
     }
     first = false;
+    flush(began - HOLD_MS);
   };
 
   let stopped = false;
@@ -97,7 +134,9 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   const tick = () => {
     // A failed look (the database busy for a moment) is simply tried again at the next tick.
     running = look()
-      .catch(() => {})
+      .catch(() => {
+        batch = [];
+      })
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 250);
       });
@@ -108,6 +147,7 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       stopped = true;
       clearTimeout(timer);
       await running;
+      flush(Number.POSITIVE_INFINITY);
     },
   };
 }

@@ -43,6 +43,20 @@ export function formatValue(value: unknown, max = 80): string {
 }
 
 /**
+ * Text cut to at most `max` characters at a word boundary, with an ellipsis when cut. A single word longer
+ * than `max` is cut inside it, as nothing else would fit.
+ * @example
+ * truncateWords("the carrier has no trucks today", 20); // "the carrier has no…"
+ */
+export function truncateWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max - 1);
+  const boundary = /\s/.test(text.charAt(max - 1)) ? head.length : head.lastIndexOf(" ");
+  const kept = boundary > 0 ? head.slice(0, boundary) : head;
+  return `${kept.replace(/[\s,;:.-]+$/, "")}…`;
+}
+
+/**
  * A status in its colour: green done, red failed or blocked, yellow cancelled, cyan running.
  * @example
  * paintStatus("failed", colorsFor(process.stdout));

@@ -1,5 +1,5 @@
 import type { RunInfo } from "@durable/core";
-import { type Colors, formatTags, formatTime, paintStatus } from "./format.js";
+import { type Colors, formatTags, formatTime, paintStatus, truncateWords } from "./format.js";
 import { renderTable } from "./plain-table.js";
 
 function when(run: RunInfo): string {
@@ -11,7 +11,7 @@ function when(run: RunInfo): string {
 }
 
 function note(run: RunInfo): string {
-  if (run.error) return `${run.error.name}: ${run.error.message}`.slice(0, 60);
+  if (run.error) return truncateWords(`${run.error.name}: ${run.error.message}`, 60);
   if (run.heldBy) return `held by ${run.heldBy}`;
   return "";
 }

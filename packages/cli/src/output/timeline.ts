@@ -1,6 +1,7 @@
 import { decode, type Encoded, formatDuration, type JournalEntry, type RunInfo } from "@durable/core";
 import { type Colors, formatTags, formatTime, formatValue, paintStatus } from "./format.js";
 import { renderTable } from "./plain-table.js";
+import { describeWaits, type RunWaits } from "./run-waits.js";
 
 function decoded(result: Encoded): unknown {
   try {
@@ -39,11 +40,12 @@ function detail(entry: JournalEntry, c: Colors): string {
   }
 }
 
-function header(run: RunInfo, c: Colors): string[][] {
+function header(run: RunInfo, c: Colors, waits: RunWaits | undefined): string[][] {
   const rows: [string, string | undefined][] = [
     ["run", c.bold(run.id)],
     ["workflow", `${run.workflow} (version ${run.version})`],
     ["status", paintStatus(run.status, c)],
+    ["waits for", waits && c.yellow(describeWaits(waits, run.status))],
     ["input", formatValue(run.input, 200)],
     ["output", run.output === undefined ? undefined : formatValue(run.output, 200)],
     [
@@ -51,7 +53,7 @@ function header(run: RunInfo, c: Colors): string[][] {
       run.error &&
         c.red(`${run.error.name}${run.error.code ? ` [${run.error.code}]` : ""}: ${run.error.message}`),
     ],
-    ["held by", run.heldBy],
+    ["held by", waits ? undefined : run.heldBy],
     ["tags", Object.keys(run.tags).length > 0 ? formatTags(run.tags) : undefined],
     ["parent", run.parentId],
     ["created", formatTime(run.createdAt)],
@@ -70,37 +72,62 @@ function header(run: RunInfo, c: Colors): string[][] {
 }
 
 /**
- * A run and its journal as a timeline: the run's facts, then one line a journal entry with its seq, kind,
- * name, outcome, duration, attempts and what it recorded (a sleep's wake time, a decision's value, an
- * error's message).
+ * The run's facts, one `key  value` line each (what `durable show` prints above the journal), with what
+ * it waits for when `waits` is given.
+ * @example
+ * process.stdout.write(`${renderFacts(run, colorsFor(process.stdout))}\n`);
+ */
+export function renderFacts(run: RunInfo, c: Colors, waits?: RunWaits): string {
+  return header(run, c, waits)
+    .map(([k, v]) => `${k?.padEnd(9 + (k.length - stripLength(k)))} ${v}`)
+    .join("\n");
+}
+
+/** The columns of the journal table. */
+export const TIMELINE_HEAD = ["SEQ", "KIND", "NAME", "OUTCOME", "DURATION", "ATTEMPTS", "DETAIL"];
+
+/**
+ * One journal entry as the cells of a timeline row.
+ * @example
+ * entryCells(entry, colorsFor(process.stdout)); // ["0", "call", "greet", "ok", "12ms", "1", 'result "Hi"']
+ */
+export function entryCells(e: JournalEntry, c: Colors): string[] {
+  return [
+    String(e.seq),
+    e.kind,
+    e.name,
+    e.outcome === "ok" ? c.green("ok") : c.red("error"),
+    formatDuration(Math.max(0, e.completedAt.getTime() - e.startedAt.getTime())),
+    e.kind === "call" || e.kind === "transaction" ? String(e.attempts) : "",
+    detail(e, c),
+  ];
+}
+
+/**
+ * A run and its journal as a timeline: the run's facts (with what it waits for, when given), then one line
+ * a journal entry with its seq, kind, name, outcome, duration, attempts and what it recorded (a sleep's
+ * wake time, a decision's value, an error's message).
  * @example
  * process.stdout.write(renderTimeline(run, await client.journal(run.id), colorsFor(process.stdout)));
  */
-export function renderTimeline(run: RunInfo, journal: readonly JournalEntry[], c: Colors): string {
-  const facts = header(run, c)
-    .map(([k, v]) => `${k?.padEnd(9 + (k.length - stripLength(k)))} ${v}`)
-    .join("\n");
+export function renderTimeline(
+  run: RunInfo,
+  journal: readonly JournalEntry[],
+  c: Colors,
+  waits?: RunWaits,
+): string {
+  const facts = renderFacts(run, c, waits);
   if (journal.length === 0) return `${facts}\n\n${c.dim("no journal entries yet")}\n`;
-  const rows = [...journal]
-    .sort((a, b) => a.seq - b.seq)
-    .map((e) => [
-      String(e.seq),
-      e.kind,
-      e.name,
-      e.outcome === "ok" ? c.green("ok") : c.red("error"),
-      formatDuration(Math.max(0, e.completedAt.getTime() - e.startedAt.getTime())),
-      e.kind === "call" || e.kind === "transaction" ? String(e.attempts) : "",
-      detail(e, c),
-    ]);
+  const rows = [...journal].sort((a, b) => a.seq - b.seq).map((e) => entryCells(e, c));
   const table = renderTable(
-    ["SEQ", "KIND", "NAME", "OUTCOME", "DURATION", "ATTEMPTS", "DETAIL"].map((h) => c.bold(h)),
+    TIMELINE_HEAD.map((h) => c.bold(h)),
     rows,
   );
   return `${facts}\n\n${table}`;
 }
 
 // The printable length of a string that may hold ANSI colour codes.
-function stripLength(text: string): number {
+export function stripLength(text: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escape sequences is the point
   return text.replace(/\u001b\[[0-9;]*m/g, "").length;
 }
