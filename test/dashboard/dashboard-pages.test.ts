@@ -38,6 +38,22 @@ beforeAll(async () => {
     viewport: { width: 1440, height: 900 },
     permissions: ["clipboard-read", "clipboard-write"],
   });
+  // Counts the page's EventSource streams, opened and closed.
+  await context.addInitScript(() => {
+    const counts = { opened: 0, closed: 0 };
+    const Native = window.EventSource;
+    (window as unknown as { __streams: typeof counts }).__streams = counts;
+    window.EventSource = class extends Native {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        counts.opened++;
+      }
+      override close(): void {
+        counts.closed++;
+        super.close();
+      }
+    };
+  });
   page = await context.newPage();
   const done = await env.client.start(onboarding, { userId: "ada", plan: "pro" as const });
   const failed = await env.client.start(approval, { requestId: "r-1", amountCents: 10 });
@@ -134,18 +150,18 @@ describe("the workflows, schedules and workers pages in a real browser", () => {
     expect((await env.client.get(id))?.output).toEqual({ status: "approved", by: "ann" });
   });
 
-  it("updates a running run's page from its server-sent events, without reloading it", async () => {
+  it("updates a running run's page from its server-sent events, without reloading it, letting go of the stream while hidden", async () => {
     const first = await env.client.start(exporter, { table: "orders" }, { id: "export:orders" });
     const second = await env.client.start(exporter, { table: "users" }, { id: "export:users" });
     await env.waitForStatus(first.id, ["running"]);
-    const streams: string[] = [];
+    const accepts: string[] = [];
     page.on("request", (r) => {
-      if (r.url().includes("/live")) streams.push(r.headers().accept ?? "");
+      if (r.url().includes("/live")) accepts.push(r.headers().accept ?? "");
     });
     await page.goto(`${env.dashboard.url}runs/${encodeURIComponent(first.id)}`);
     await page.locator(".run-head .status-running").waitFor();
-    await expect.poll(() => streams.length).toBeGreaterThan(0);
-    expect(streams[0]).toContain("text/event-stream");
+    await expect.poll(() => accepts.length).toBeGreaterThan(0);
+    expect(accepts[0]).toContain("text/event-stream");
 
     await page.goto(`${env.dashboard.url}workers`);
     const worker = page.locator("section.worker-card").first();
@@ -166,6 +182,19 @@ describe("the workflows, schedules and workers pages in a real browser", () => {
     await page.evaluate(() => {
       (globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true;
     });
+    // A hidden tab lets go of its stream and takes a new one when shown again.
+    const streams = () => page.evaluate(() => (window as unknown as { __streams: object }).__streams);
+    expect(await streams()).toEqual({ opened: 1, closed: 0 });
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    await setHidden(true);
+    expect(await streams()).toEqual({ opened: 1, closed: 1 });
+    await setHidden(false);
+    expect(await streams()).toEqual({ opened: 2, closed: 1 });
+
     exportGate.open();
     await page.locator(".run-head .status-completed").waitFor({ timeout: 15_000 });
     expect(

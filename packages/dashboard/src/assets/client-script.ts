@@ -124,8 +124,15 @@ export const DASHBOARD_JS = `"use strict";
       else if (toggle.checked) refresh();
     });
   }
-  if (viaSse) follow();
-  else {
+  if (viaSse) {
+    follow();
+    // A hidden tab lets go of its stream: browsers allow few connections per host, and every open run
+    // page would hold one.
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) { if (source) { source.close(); source = null; } }
+      else if (on()) { follow(); refresh(); }
+    });
+  } else {
     setInterval(refresh, REFRESH_MS);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
   }
