@@ -53,6 +53,12 @@ const CASES: Record<string, Case> = {
   "durable migrate --print": { db: "embedded" },
   "durable runs --status blocked": { db: "embedded" },
   "durable show <id>": { db: "embedded", fill: { "<id>": "dev:hello" } },
+  "durable start <workflow> --wait": {
+    db: "embedded",
+    fill: { "<workflow>": "greet" },
+    add: ["--input", '{"name":"Ann"}'],
+  },
+  "durable show <id> --follow": { db: "embedded", fill: { "<id>": "dev:hello" } },
   "durable retry <id>": { db: "embedded", fill: { "<id>": "docs:fails" } },
   "durable fork <id> --from <seq>": { db: "embedded", fill: { "<id>": "dev:hello", "<seq>": "2" } },
   "durable export <id> -o test/fixtures/journals/<name>.json": {

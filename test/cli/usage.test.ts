@@ -1,8 +1,12 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, makeProject, type Project } from "./helpers.js";
+
+function hasShell(name: string): boolean {
+  return spawnSync(name, ["-c", "exit 0"]).status === 0;
+}
 
 const COMMANDS = [
   "worker",
@@ -78,6 +82,21 @@ describe("the durable command line", () => {
     expect(fish.stdout).toContain("complete -c durable -n '__fish_seen_subcommand_from show' -l follow");
     expect((await cli(project, "completion", "tcsh")).code).toBe(2);
   });
+
+  // Where zsh and fish are installed, their scripts must parse, and fish's must complete.
+  it.runIf(hasShell("zsh") && hasShell("fish"))(
+    "prints zsh and fish scripts those shells accept",
+    async () => {
+      const zsh = await cli(project, "completion", "zsh");
+      expect(spawnSync("zsh", ["-n"], { input: zsh.stdout }).status).toBe(0);
+      const fish = await cli(project, "completion", "fish");
+      expect(spawnSync("fish", ["-n"], { input: fish.stdout }).status).toBe(0);
+      const completed = spawnSync("fish", ["-c", `${fish.stdout}\ncomplete -C "durable show x --fo"`], {
+        encoding: "utf8",
+      });
+      expect(completed.stdout).toMatch(/^--follow\t/m);
+    },
+  );
 
   it("exits 2 for no command, an unknown command or a missing argument", async () => {
     expect((await cli(project)).code).toBe(2);

@@ -56,6 +56,7 @@ export async function pollRun(session: Session, runId: string, options: PollOpti
   const interval = options.intervalMs ?? 250;
   let db: Database | undefined;
   let id = runId;
+  let warned = false;
   return withDatabaseErrors(session.target, async () => {
     try {
       for (;;) {
@@ -73,6 +74,12 @@ export async function pollRun(session: Session, runId: string, options: PollOpti
           continue;
         }
         if (hasEnded(run)) return snapshot;
+        if (direct && !warned) {
+          warned = true;
+          session.logger.warn(
+            `no worker serves the embedded database: run ${id} moves only once one runs (durable worker or durable dev in another terminal)`,
+          );
+        }
         if (deadline !== undefined && Date.now() >= deadline) throw stillGoing(run, options.timeoutMs ?? 0);
         await delay(direct ? Math.max(interval, 1_000) : interval);
       }
