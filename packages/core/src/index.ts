@@ -28,8 +28,10 @@ export type { WorkerOptions } from "./runtime/worker.js";
 // Runtime
 export { Worker } from "./runtime/worker.js";
 export type { WorkerObserver } from "./runtime/worker-observer.js";
-export type { MemoryStoreOptions } from "./store/memory-store.js";
 // Storage
+export type { FlowCandidate, FlowGroupCount, FlowVerdict } from "./store/flow-limits.js";
+export { FlowLimits } from "./store/flow-limits.js";
+export type { MemoryStoreOptions } from "./store/memory-store.js";
 export { lastFailureOrder, memoryStore } from "./store/memory-store.js";
 export type {
   ClaimedRun,
