@@ -24,10 +24,10 @@ export { skipTime } from "./runtime/skip-time.js";
 export type { StepAttemptInterceptor } from "./runtime/step-attempt.js";
 export { inActivationSpan, TRACE_TAG, traceStepAttempt, traceTags } from "./runtime/tracing.js";
 export { uuidv7 } from "./runtime/uuidv7.js";
-export type { WorkerOptions } from "./runtime/worker.js";
 // Runtime
 export { Worker } from "./runtime/worker.js";
 export type { WorkerObserver } from "./runtime/worker-observer.js";
+export type { WorkerOptions } from "./runtime/worker-options.js";
 // Storage
 export type { FlowCandidate, FlowGroupCount, FlowVerdict } from "./store/flow-limits.js";
 export { FlowLimits } from "./store/flow-limits.js";
