@@ -1,11 +1,13 @@
 // The app and its server
 
-// Building blocks, for hosts that render runs elsewhere
 export { isLoopback } from "./auth/is-loopback.js";
 export { TOKEN_COOKIE } from "./auth/token-auth.js";
 export type { DashboardOptions } from "./create-dashboard.js";
 export { createDashboard } from "./create-dashboard.js";
-export type { HtmlValue } from "./html/escape-html.js";
-export { escapeHtml, html, raw, SafeHtml } from "./html/escape-html.js";
 export type { DashboardServer, ServeDashboardOptions } from "./serve-dashboard.js";
 export { DEFAULT_DASHBOARD_PORT, serveDashboard } from "./serve-dashboard.js";
+
+// Building blocks, for hosts that render runs elsewhere: escaped HTML
+
+export type { HtmlValue } from "./html/escape-html.js";
+export { escapeHtml, html, raw, SafeHtml } from "./html/escape-html.js";
