@@ -1,11 +1,19 @@
 import { readFileSync } from "node:fs";
 
-/** The version of every durable package: they are released together, so this package's version is theirs. */
+/**
+ * The version of every durable package: they are released together, so this package's version is theirs.
+ * @example
+ * `@durable/core@^${DURABLE_VERSION}`; // "@durable/core@^0.1.0"
+ */
 export const DURABLE_VERSION = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
-/** Every package of durable that is published, in the order a project lists them. */
+/**
+ * Every package of durable that is published, in the order a project lists them.
+ * @example
+ * for (const name of PUBLIC_PACKAGES) console.log(name); // "@durable/core", ...
+ */
 export const PUBLIC_PACKAGES = [
   "@durable/core",
   "@durable/cli",
@@ -15,7 +23,11 @@ export const PUBLIC_PACKAGES = [
   "create-durable",
 ] as const;
 
-/** The third-party ranges a new project starts with: the ones durable itself is built and tested with. */
+/**
+ * The third-party ranges a new project starts with: the ones durable itself is built and tested with.
+ * @example
+ * THIRD_PARTY_RANGES.zod; // "^4.6.7"
+ */
 export const THIRD_PARTY_RANGES = {
   zod: "^4.6.7",
   "@types/node": "^20.19.43",

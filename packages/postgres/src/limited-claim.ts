@@ -1,8 +1,15 @@
-import type { ClaimedRun, ClaimRequest, QueueLimit } from "@durable/core";
+import {
+  type FlowCandidate as Candidate,
+  type ClaimedRun,
+  type ClaimRequest,
+  FlowLimits,
+  type FlowGroupCount as GroupCount,
+  type QueueLimit,
+  type FlowVerdict as Verdict,
+} from "@durable/core";
 import { type RawBuilder, sql } from "kysely";
 import { type ClaimRow, claimDue, toClaimedRuns } from "./claim-due.js";
 import type { SqlContext } from "./database.js";
-import { type Candidate, FlowLimits, type GroupCount, type Verdict } from "./flow-limits.js";
 
 /** More pages only when the first was full of held runs; each later page skips the groups found full. */
 const MAX_PAGES = 4;

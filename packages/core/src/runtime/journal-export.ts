@@ -3,7 +3,12 @@ import type { ErrorData } from "../workflow/errors.js";
 import type { JournalEntry } from "../workflow/journal.js";
 import type { Encoded } from "../workflow/serialize.js";
 
-/** The format tag `client.exportJournal` writes today. */
+/**
+ * The format tag `client.exportJournal` writes today (`durable.journal/1` files are still read).
+ * @example
+ * const exported = await client.exportJournal(runId);
+ * exported.format === JOURNAL_EXPORT_FORMAT; // true
+ */
 export const JOURNAL_EXPORT_FORMAT = "durable.journal/2";
 
 /**

@@ -72,7 +72,11 @@ export function schedule<I>(options: ScheduleOptions<I>): Schedule<I> {
   });
 }
 
-/** The run id of a schedule's tick. */
+/**
+ * The run id of a schedule's tick: derived from the schedule and the tick, so every worker starts it once.
+ * @example
+ * await client.get(scheduledRunId("nightly-report", new Date("2030-01-01T03:00:00Z")));
+ */
 export function scheduledRunId(name: string, tick: Date): string {
   return `${name}@${tick.toISOString()}`;
 }

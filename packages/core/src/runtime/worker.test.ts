@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { closeHarnesses, setup, until } from "../__tests__/harness.js";
-import { LeaseLostError, memoryStore, silentLogger, TestClock, Worker, workflow } from "../index.js";
+import {
+  LeaseLostError,
+  memoryStore,
+  silentLogger,
+  TestClock,
+  ValidationError,
+  Worker,
+  workflow,
+} from "../index.js";
 
 afterEach(closeHarnesses);
 
@@ -11,6 +19,21 @@ describe("Worker", () => {
     expect(() => new Worker({ store: memoryStore(), workflows: [a, b], logger: silentLogger })).toThrow(
       'two workflows are named "same"; workflow names must be unique per worker',
     );
+  });
+
+  it("refuses a bad foreignAwait or retryHold when it is built, before it claims anything", async () => {
+    const store = memoryStore();
+    const wf = workflow({ name: "w" }, async () => 1);
+    await store.createRun({ id: "r", workflow: "w", version: "1", input: { f: "sj1", json: null } });
+    for (const [option, value] of [
+      ["foreignAwait", "5 seconds"],
+      ["retryHold", "-1s"],
+    ] as const) {
+      const build = () => new Worker({ store, workflows: [wf], logger: silentLogger, [option]: value });
+      expect(build).toThrow(ValidationError);
+      expect(build).toThrow(option);
+    }
+    expect((await store.getRun("r"))?.status).toBe("pending");
   });
 
   it("never runs more runs at once than its concurrency", async () => {

@@ -1,65 +1,21 @@
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-import type { ClaimedRun, Lease, NewRun, RunOutcome, RunRecord, Store } from "../store/store.js";
-import type { ActivationOutcome, ChildSpec, ChildState } from "../workflow/activation-host.js";
-import type { Logger, StepContext } from "../workflow/context.js";
+import type { ClaimedRun, Lease, RunRecord, Store } from "../store/store.js";
+import type { ChildSpec, ChildState } from "../workflow/activation-host.js";
+import type { Logger } from "../workflow/context.js";
 import { LeaseLostError, toErrorData } from "../workflow/errors.js";
-import { queueLimits } from "../workflow/flow-control.js";
 import type { NewJournalEntry } from "../workflow/journal.js";
-import { type Duration, parseDuration } from "../workflow/parse-duration.js";
 import type { ReplayEngine } from "../workflow/replay-engine.js";
 import { decode } from "../workflow/serialize.js";
 import type { AnyWorkflow, Workflow } from "../workflow/workflow.js";
-import { type Clock, systemClock } from "./clock.js";
-import { type CodeScope, createActivation } from "./create-activation.js";
-import { determinismGuard } from "./determinism-guard.js";
-import { defaultLogger } from "./logger.js";
-import type { AnySchedule } from "./schedule.js";
+import type { Clock } from "./clock.js";
+import { createActivation } from "./create-activation.js";
+import { observedStepAttempt } from "./observed-step-attempt.js";
 import { Scheduler } from "./scheduler.js";
 import type { StepAttemptInterceptor } from "./step-attempt.js";
 import { toNewRunFlow } from "./to-new-run-flow.js";
-import { inActivationSpan, traceStepAttempt, traceTags } from "./tracing.js";
+import { toRunOutcome } from "./to-run-outcome.js";
+import { inActivationSpan, traceTags } from "./tracing.js";
 import { WakeTimers } from "./wake-timers.js";
-import type { WorkerObserver } from "./worker-observer.js";
-
-/** Options of `new Worker()`. */
-export interface WorkerOptions {
-  store: Store;
-  workflows: readonly AnyWorkflow[];
-  /** Runs executed at once (default 10). */
-  concurrency?: number;
-  /** How long a claim holds a run without a heartbeat (default 30 s). */
-  leaseMs?: number;
-  /** How often leases are renewed (default a third of `leaseMs`). */
-  heartbeatMs?: number;
-  /** Fallback polling when no notification arrives (default 1 s). */
-  pollMs?: number;
-  clock?: Clock;
-  logger?: Logger;
-  /** Identifies this worker in leases (default host:pid:random). */
-  id?: string;
-  /** Warn about `Date.now()`, `Math.random()`... in workflow bodies (default: unless NODE_ENV=production). */
-  determinismGuard?: boolean;
-  /** Payload limit in bytes (default 1 MiB). */
-  payloadLimit?: number;
-  /** Waits between step attempts up to this are held in process; longer ones suspend (default 5 s). */
-  retryHold?: Duration;
-  /** Claims of a crashed run before it is parked as `blocked` (default 5). */
-  maxRecoveries?: number;
-  /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
-  stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
-  /**
-   * How long a workflow may await something that is not a ctx call (a fetch or timer in its body) before
-   * its run is parked as `blocked` (default 5 s).
-   */
-  foreignAwait?: Duration;
-  /** Wraps every live step attempt (tracing, counting, fault injection in tests). */
-  interceptStepAttempt?: StepAttemptInterceptor;
-  /** Hears claims, activations, step attempts, appends and renewals (metrics). */
-  observer?: WorkerObserver;
-  /** Schedules whose runs this worker starts at each tick. */
-  schedules?: readonly AnySchedule[];
-}
+import { type WorkerOptions, type WorkerSettings, workerSettings } from "./worker-options.js";
 
 interface Active {
   lease: Lease;
@@ -78,18 +34,13 @@ interface Active {
 export class Worker {
   readonly id: string;
   private readonly store: Store;
-  private readonly registry = new Map<string, Workflow<unknown, unknown>>();
-  private readonly concurrency: number;
-  private readonly leaseMs: number;
-  private readonly heartbeatMs: number;
-  private readonly pollMs: number;
+  private readonly settings: WorkerSettings;
+  private readonly registry: ReadonlyMap<string, Workflow<unknown, unknown>>;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly scope: CodeScope | undefined;
-  private readonly retryHoldMs: number;
+  private readonly stepInterceptor: StepAttemptInterceptor;
   private readonly active = new Map<string, Active>();
   private readonly drained: Lease[] = [];
-  private readonly limits: ReturnType<typeof queueLimits>;
   private readonly scheduler: Scheduler | undefined;
   private state: "idle" | "running" | "stopping" | "stopped" = "idle";
   private claiming = false;
@@ -100,25 +51,14 @@ export class Worker {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: WorkerOptions) {
+    const settings = workerSettings(options);
+    this.settings = settings;
+    this.id = settings.id;
     this.store = options.store;
-    for (const wf of options.workflows) {
-      if (this.registry.has(wf.name)) {
-        throw new TypeError(`two workflows are named "${wf.name}"; workflow names must be unique per worker`);
-      }
-      this.registry.set(wf.name, wf as Workflow<unknown, unknown>);
-    }
-    this.concurrency = options.concurrency ?? 10;
-    this.leaseMs = options.leaseMs ?? 30_000;
-    // Timers take at most 2^31-1 ms; a lease longer than that still gets a heartbeat.
-    this.heartbeatMs = Math.min(options.heartbeatMs ?? Math.floor(this.leaseMs / 3), 2_147_483_647);
-    this.pollMs = options.pollMs ?? 1_000;
-    this.clock = options.clock ?? systemClock;
-    this.logger = (options.logger ?? defaultLogger()).child({ component: "worker" });
-    this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-    const guard = options.determinismGuard ?? process.env.NODE_ENV !== "production";
-    this.scope = guard ? determinismGuard(this.logger) : undefined;
-    this.retryHoldMs = parseDuration(options.retryHold ?? "5s", "retryHold");
-    this.limits = queueLimits(options.workflows);
+    this.registry = settings.registry;
+    this.clock = settings.clock;
+    this.logger = settings.logger;
+    this.stepInterceptor = observedStepAttempt(options.interceptStepAttempt, options.observer);
     this.wakeTimers = new WakeTimers(this.clock, () => this.triggerClaim());
     this.scheduler =
       options.schedules && options.schedules.length > 0
@@ -152,8 +92,8 @@ export class Worker {
       else if (n.type === "cancel") this.deliverCancel(n.runId);
       else if (n.type === "event") this.deliverEvents(n.runId);
     });
-    this.pollTimer = setInterval(() => this.poll(), this.pollMs);
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.heartbeatMs);
+    this.pollTimer = setInterval(() => this.poll(), this.settings.pollMs);
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.settings.heartbeatMs);
     this.logger.info({ workerId: this.id, workflows: [...this.registry.keys()] }, "worker started");
     this.poll();
     await this.scheduler?.start();
@@ -218,15 +158,15 @@ export class Worker {
   private async claimLoop(): Promise<void> {
     do {
       this.claimAgain = false;
-      const free = this.concurrency - this.active.size;
+      const free = this.settings.concurrency - this.active.size;
       if (free <= 0 || this.state !== "running") return;
       const claimed = await this.store.claimRuns({
         owner: this.id,
         limit: free,
-        leaseMs: this.leaseMs,
+        leaseMs: this.settings.leaseMs,
         workflows: [...this.registry.keys()],
-        maxRecoveries: this.options.maxRecoveries ?? 5,
-        limits: this.limits,
+        maxRecoveries: this.settings.maxRecoveries,
+        limits: this.settings.limits,
       });
       this.options.observer?.claimed?.(claimed.length);
       for (const run of claimed) this.execute(run);
@@ -263,9 +203,9 @@ export class Worker {
         : {}),
       logger: log,
       ...(this.options.payloadLimit !== undefined ? { payloadLimit: this.options.payloadLimit } : {}),
-      retryHoldMs: this.retryHoldMs,
-      foreignAwaitMs: parseDuration(this.options.foreignAwait ?? "5s", "foreignAwait"),
-      ...(this.scope ? { scope: this.scope } : {}),
+      retryHoldMs: this.settings.retryHoldMs,
+      foreignAwaitMs: this.settings.foreignAwaitMs,
+      ...(this.settings.scope ? { scope: this.settings.scope } : {}),
       ...(this.options.stepMocks ? { stepMocks: this.options.stepMocks } : {}),
       interceptStepAttempt: this.stepInterceptor,
     });
@@ -316,7 +256,7 @@ export class Worker {
       return active && active.lease.epoch === epochs.get(runId) ? active : undefined;
     };
     this.store
-      .renewLeases(this.id, leases, this.leaseMs)
+      .renewLeases(this.id, leases, this.settings.leaseMs)
       .then(({ lost, cancelled }) => {
         this.options.observer?.leasesRenewed?.(leases.length - lost.length);
         for (const runId of lost) {
@@ -345,27 +285,6 @@ export class Worker {
     observer.journalAppended(performance.now() - started);
     return at;
   }
-
-  /** Tracing around the observer's timing around the user's interceptor around the step. */
-  private readonly stepInterceptor: StepAttemptInterceptor = (info, next) => {
-    const user = this.options.interceptStepAttempt;
-    const observer = this.options.observer;
-    const inner = user ? () => user(info, next) : next;
-    const observed = observer?.stepAttempt
-      ? async () => {
-          const started = performance.now();
-          let ok = false;
-          try {
-            const value = await inner();
-            ok = true;
-            return value;
-          } finally {
-            observer.stepAttempt?.(info.workflow, info.name, ok, performance.now() - started);
-          }
-        }
-      : inner;
-    return traceStepAttempt(info, observed);
-  };
 
   private async startChild(parentId: string, spec: ChildSpec): Promise<ChildState> {
     const { run } = await this.store.createRun({
@@ -400,53 +319,4 @@ export class Worker {
       .then((run) => run?.cancelReason !== undefined && active.engine.cancel(run.cancelReason))
       .catch((error) => this.logger.warn({ err: error, runId }, "could not read a cancellation"));
   }
-}
-
-function toRunOutcome(
-  outcome: Exclude<ActivationOutcome, { type: "released" }>,
-  run: RunRecord,
-  workflow: AnyWorkflow,
-): RunOutcome {
-  switch (outcome.type) {
-    case "continued": {
-      const next: NewRun = {
-        id: nextRunId(run.id),
-        workflow: run.workflow,
-        version: workflow.version,
-        input: outcome.input,
-        tags: run.tags,
-        priority: run.priority,
-      };
-      if (run.parentId !== undefined) next.parentId = run.parentId;
-      if (run.queue !== undefined) next.queue = run.queue;
-      if (run.concurrencyKey !== undefined) next.concurrencyKey = run.concurrencyKey;
-      if (run.rateKey !== undefined) next.rateKey = run.rateKey;
-      return { status: "continued", next };
-    }
-    case "completed":
-      return { status: "completed", output: outcome.output };
-    case "failed":
-      return { status: "failed", error: outcome.error };
-    case "blocked":
-      return { status: "blocked", error: outcome.error };
-    case "suspended":
-      return {
-        status: "suspended",
-        wakeAt: outcome.wakeAt,
-        retryState: outcome.retryState,
-        waitingFor: outcome.waitingFor,
-      };
-    case "cancelled": {
-      const result: RunOutcome = { status: "cancelled" };
-      if (outcome.output !== undefined) result.output = outcome.output;
-      if (outcome.error !== undefined) result.error = outcome.error;
-      return result;
-    }
-  }
-}
-
-/** `order:42` → `order:42~1` → `order:42~2`: the continue-as-new chain. */
-function nextRunId(id: string): string {
-  const match = /^(.*)~(\d+)$/.exec(id);
-  return match ? `${match[1]}~${Number(match[2]) + 1}` : `${id}~1`;
 }

@@ -1,8 +1,9 @@
 import { type Clock, systemClock } from "../runtime/clock.js";
-import { DuplicateSeqError, EventConsumedError, LeaseLostError } from "../workflow/errors.js";
-import { heldBy, type QueueLimit } from "../workflow/flow-control.js";
+import { DuplicateSeqError, EventConsumedError } from "../workflow/errors.js";
 import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
-import { cancelledError, crashLoopError } from "../workflow/run-messages.js";
+import { cancelledError } from "../workflow/run-messages.js";
+import { claimRuns, dueStats, fenced, nextWakeAt, releaseRuns, renewLeases } from "./memory-claims.js";
+import { clone, type MemoryState, unconsumed } from "./memory-state.js";
 import type {
   ClaimedRun,
   ClaimRequest,
@@ -36,16 +37,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
 
 class MemoryStore implements Store {
   readonly kind = "memory";
-  private readonly runs = new Map<string, RunRecord>();
-  private readonly journals = new Map<string, JournalEntry[]>();
-  private readonly events = new Map<string, EventRecord[]>();
-  private readonly wakePending = new Set<string>();
+  private readonly state: MemoryState;
   private eventSeq = 0;
   private readonly listeners = new Set<(n: StoreNotification) => void>();
   private createdSeq = 0;
   private readonly createdOrder = new Map<string, number>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(clock: Clock) {
+    this.state = { clock, runs: new Map(), journals: new Map(), events: new Map(), wakePending: new Set() };
+  }
 
   async migrate(): Promise<void> {}
   async close(): Promise<void> {
@@ -53,7 +53,7 @@ class MemoryStore implements Store {
   }
 
   async now(): Promise<Date> {
-    return new Date(this.clock.now());
+    return new Date(this.state.clock.now());
   }
 
   async createRun(input: NewRun): Promise<{ run: RunRecord; created: boolean }> {
@@ -63,12 +63,12 @@ class MemoryStore implements Store {
   }
 
   private insert(input: NewRun, journal: JournalEntry[] = []): { run: RunRecord; created: boolean } {
-    const existing = this.runs.get(input.id);
+    const existing = this.state.runs.get(input.id);
     if (existing) return { run: clone(existing), created: false };
-    const now = this.clock.now();
+    const now = this.state.clock.now();
     if (input.debounce) {
       const key = input.debounce.key;
-      const waiting = [...this.runs.values()].find(
+      const waiting = [...this.state.runs.values()].find(
         (r) =>
           r.workflow === input.workflow &&
           r.debounceKey === key &&
@@ -110,20 +110,20 @@ class MemoryStore implements Store {
     if (input.rateKey !== undefined) run.rateKey = input.rateKey;
     if (input.debounce) run.debounceKey = input.debounce.key;
     if (input.continuedFrom !== undefined) run.continuedFrom = input.continuedFrom;
-    this.runs.set(run.id, run);
+    this.state.runs.set(run.id, run);
     this.createdOrder.set(run.id, this.createdSeq++);
-    this.journals.set(run.id, journal);
+    this.state.journals.set(run.id, journal);
     return { run: clone(run), created: true };
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    const run = this.runs.get(id);
+    const run = this.state.runs.get(id);
     return run ? clone(run) : undefined;
   }
 
   async listRuns(filter: RunFilter): Promise<RunRecord[]> {
     const statuses = filter.status === undefined ? undefined : [filter.status].flat();
-    return [...this.runs.values()]
+    return [...this.state.runs.values()]
       .filter(
         (r) =>
           (!statuses || statuses.includes(r.status)) &&
@@ -142,136 +142,15 @@ class MemoryStore implements Store {
   }
 
   async readJournal(runId: string): Promise<JournalEntry[]> {
-    return (this.journals.get(runId) ?? []).map(clone).sort((a, b) => a.seq - b.seq);
+    return (this.state.journals.get(runId) ?? []).map(clone).sort((a, b) => a.seq - b.seq);
   }
 
   async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
-    const now = this.clock.now();
-    const due = [...this.runs.values()]
-      .filter((r) => request.workflows.includes(r.workflow) && this.isDue(r, now))
-      .sort((a, b) => b.priority - a.priority || this.dueTime(a) - this.dueTime(b));
-    const limits = new Map((request.limits ?? []).map((l) => [l.queue, l]));
-    const claimed: ClaimedRun[] = [];
-    for (const run of due) {
-      if (claimed.length >= request.limit) break;
-      const held = this.holdBack(run, limits, now);
-      if (held) {
-        run.heldBy = held;
-        continue;
-      }
-      delete run.heldBy;
-      const recovered = run.status === "running";
-      if (recovered) run.recoveries++;
-      if (recovered && request.maxRecoveries !== undefined && run.recoveries > request.maxRecoveries) {
-        this.park(run, now);
-        continue;
-      }
-      run.status = "running";
-      run.leaseOwner = request.owner;
-      run.leaseExpiresAt = new Date(now + request.leaseMs);
-      run.leaseEpoch++;
-      run.attempts++;
-      run.startedAt ??= new Date(now);
-      run.updatedAt = new Date(now);
-      run.waitingFor = [];
-      delete run.wakeAt;
-      this.wakePending.delete(run.id);
-      claimed.push({
-        run: clone(run),
-        journal: (this.journals.get(run.id) ?? []).map(clone),
-        events: this.unconsumed(run.id),
-        lease: { runId: run.id, owner: request.owner, epoch: run.leaseEpoch },
-        now: new Date(now),
-      });
-    }
-    return claimed;
-  }
-
-  /** Which limit, if any, holds this due run back right now. */
-  private holdBack(run: RunRecord, limits: Map<string, QueueLimit>, now: number): string | undefined {
-    const queue = run.queue ?? run.workflow;
-    const limit = limits.get(queue);
-    if (!limit) return undefined;
-    const sameQueue = [...this.runs.values()].filter(
-      (r) => (r.queue ?? r.workflow) === queue && r.id !== run.id,
-    );
-    if (limit.concurrency && run.status !== "running") {
-      const key = limit.concurrency.perKey ? run.concurrencyKey : undefined;
-      const running = sameQueue.filter(
-        (r) => r.status === "running" && (key === undefined || r.concurrencyKey === key),
-      );
-      if (running.length >= limit.concurrency.limit) return heldBy("concurrency", queue, key);
-    }
-    if (limit.rateLimit && run.attempts === 0) {
-      const { periodMs } = limit.rateLimit;
-      const key = limit.rateLimit.perKey ? run.rateKey : undefined;
-      const started = sameQueue
-        .filter(
-          (r) =>
-            r.startedAt && r.startedAt.getTime() > now - periodMs && (key === undefined || r.rateKey === key),
-        )
-        .map((r) => (r.startedAt as Date).getTime())
-        .sort((a, b) => a - b);
-      if (started.length >= limit.rateLimit.limit) {
-        // Due again when the oldest start in the window leaves it.
-        run.wakeAt = new Date((started[started.length - limit.rateLimit.limit] as number) + periodMs);
-        return heldBy("rateLimit", queue, key);
-      }
-    }
-    return undefined;
-  }
-
-  private park(run: RunRecord, now: number): void {
-    run.status = "blocked";
-    run.error = crashLoopError(run.id, run.recoveries);
-    delete run.leaseOwner;
-    delete run.leaseExpiresAt;
-    delete run.wakeAt;
-    run.updatedAt = new Date(now);
-  }
-
-  private isDue(run: RunRecord, now: number): boolean {
-    if (run.status === "pending" || run.status === "suspended") {
-      return run.wakeAt !== undefined && run.wakeAt.getTime() <= now;
-    }
-    return (
-      run.status === "running" && run.leaseExpiresAt !== undefined && run.leaseExpiresAt.getTime() <= now
-    );
-  }
-
-  private dueTime(run: RunRecord): number {
-    return (run.wakeAt ?? run.leaseExpiresAt ?? new Date(0)).getTime();
+    return claimRuns(this.state, request);
   }
 
   async renewLeases(owner: string, leases: readonly Lease[], leaseMs: number): Promise<LeaseRenewal> {
-    const now = this.clock.now();
-    const renewal: LeaseRenewal = { lost: [], cancelled: [] };
-    for (const lease of leases) {
-      const run = this.runs.get(lease.runId);
-      if (!run || !this.holds(run, lease, now) || run.leaseOwner !== owner) {
-        renewal.lost.push(lease.runId);
-        continue;
-      }
-      run.leaseExpiresAt = new Date(now + leaseMs);
-      if (run.cancelReason !== undefined) renewal.cancelled.push({ runId: run.id, reason: run.cancelReason });
-    }
-    return renewal;
-  }
-
-  private holds(run: RunRecord, lease: Lease, now: number): boolean {
-    return (
-      run.status === "running" &&
-      run.leaseEpoch === lease.epoch &&
-      run.leaseOwner === lease.owner &&
-      run.leaseExpiresAt !== undefined &&
-      run.leaseExpiresAt.getTime() > now
-    );
-  }
-
-  private fenced(lease: Lease): RunRecord {
-    const run = this.runs.get(lease.runId);
-    if (!run || !this.holds(run, lease, this.clock.now())) throw new LeaseLostError(lease.runId);
-    return run;
+    return renewLeases(this.state, owner, leases, leaseMs);
   }
 
   async appendJournal(
@@ -279,27 +158,27 @@ class MemoryStore implements Store {
     entry: NewJournalEntry,
     options?: { consumeEvent?: string },
   ): Promise<Date> {
-    this.fenced(lease);
-    const journal = this.journals.get(lease.runId) ?? [];
+    fenced(this.state, lease);
+    const journal = this.state.journals.get(lease.runId) ?? [];
     if (journal.some((e) => e.seq === entry.seq)) {
       throw new DuplicateSeqError(lease.runId, entry.seq);
     }
     if (options?.consumeEvent !== undefined) {
-      const event = this.events.get(lease.runId)?.find((e) => e.id === options.consumeEvent);
+      const event = this.state.events.get(lease.runId)?.find((e) => e.id === options.consumeEvent);
       if (!event || event.consumedSeq !== undefined) {
         throw new EventConsumedError(lease.runId, options.consumeEvent);
       }
       event.consumedSeq = entry.seq;
     }
-    const completedAt = new Date(this.clock.now());
+    const completedAt = new Date(this.state.clock.now());
     journal.push(clone({ ...entry, runId: lease.runId, completedAt } as JournalEntry));
-    this.journals.set(lease.runId, journal);
+    this.state.journals.set(lease.runId, journal);
     return completedAt;
   }
 
   async finishRun(lease: Lease, outcome: RunOutcome): Promise<void> {
-    const run = this.fenced(lease);
-    const now = this.clock.now();
+    const run = fenced(this.state, lease);
+    const now = this.state.clock.now();
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
     run.updatedAt = new Date(now);
@@ -317,9 +196,9 @@ class MemoryStore implements Store {
       run.retryState = clone(outcome.retryState);
       run.waitingFor = [...outcome.waitingFor];
       const woken =
-        this.wakePending.delete(run.id) ||
+        this.state.wakePending.delete(run.id) ||
         run.cancelReason !== undefined ||
-        this.unconsumed(run.id).some((e) => run.waitingFor.includes(e.name));
+        unconsumed(this.state, run.id).some((e) => run.waitingFor.includes(e.name));
       const wake = woken ? now : outcome.wakeAt?.getTime();
       if (wake === undefined) delete run.wakeAt;
       else run.wakeAt = new Date(wake);
@@ -346,20 +225,22 @@ class MemoryStore implements Store {
   /** A run stopped running: runs its queue's limit held back may go now. */
   private freeSlot(run: RunRecord): void {
     const queue = run.queue ?? run.workflow;
-    if ([...this.runs.values()].some((r) => r.heldBy !== undefined && (r.queue ?? r.workflow) === queue)) {
+    if (
+      [...this.state.runs.values()].some((r) => r.heldBy !== undefined && (r.queue ?? r.workflow) === queue)
+    ) {
       this.notify({ type: "wake" });
     }
   }
 
   /** Wakes a suspended run now, or remembers the wake for a running one. */
   private poke(runId: string): boolean {
-    const run = this.runs.get(runId);
+    const run = this.state.runs.get(runId);
     if (!run) return false;
     if (run.status === "suspended") {
-      run.wakeAt = new Date(this.clock.now());
+      run.wakeAt = new Date(this.state.clock.now());
       this.notify({ type: "wake" });
     } else if (run.status === "running") {
-      this.wakePending.add(runId);
+      this.state.wakePending.add(runId);
       this.notify({ type: "event", runId });
     }
     return true;
@@ -374,34 +255,30 @@ class MemoryStore implements Store {
     name: string,
     payload: EventRecord["payload"],
   ): Promise<EventRecord | undefined> {
-    const run = this.runs.get(runId);
+    const run = this.state.runs.get(runId);
     if (!run) return undefined;
     const event: EventRecord = {
       id: String(++this.eventSeq).padStart(12, "0"),
       runId,
       name,
       payload: clone(payload),
-      createdAt: new Date(this.clock.now()),
+      createdAt: new Date(this.state.clock.now()),
     };
-    const list = this.events.get(runId) ?? [];
+    const list = this.state.events.get(runId) ?? [];
     list.push(event);
-    this.events.set(runId, list);
+    this.state.events.set(runId, list);
     if (run.status === "running" || run.waitingFor.includes(name)) this.poke(runId);
     return clone(event);
   }
 
   async readEvents(runId: string): Promise<EventRecord[]> {
-    return this.unconsumed(runId);
-  }
-
-  private unconsumed(runId: string): EventRecord[] {
-    return (this.events.get(runId) ?? []).filter((e) => e.consumedSeq === undefined).map(clone);
+    return unconsumed(this.state, runId);
   }
 
   async forkRun(sourceId: string, run: NewRun, fromSeq: number): Promise<RunRecord> {
-    if (this.runs.has(run.id)) return clone(this.runs.get(run.id) as RunRecord);
+    if (this.state.runs.has(run.id)) return clone(this.state.runs.get(run.id) as RunRecord);
     // The journal is in place before the run is announced: a worker may claim it at once.
-    const copied = (this.journals.get(sourceId) ?? [])
+    const copied = (this.state.journals.get(sourceId) ?? [])
       .filter((e) => e.seq < fromSeq)
       .sort((a, b) => a.order - b.order)
       .map((e, order) => clone({ ...e, runId: run.id, order }));
@@ -412,35 +289,26 @@ class MemoryStore implements Store {
 
   async pruneRuns(olderThan: Date): Promise<number> {
     let pruned = 0;
-    for (const run of [...this.runs.values()]) {
+    for (const run of [...this.state.runs.values()]) {
       if (!TERMINAL_STATUSES.includes(run.status) || !run.finishedAt || run.finishedAt >= olderThan) continue;
-      this.runs.delete(run.id);
-      this.journals.delete(run.id);
-      this.events.delete(run.id);
+      this.state.runs.delete(run.id);
+      this.state.journals.delete(run.id);
+      this.state.events.delete(run.id);
       pruned++;
     }
     return pruned;
   }
 
   async releaseRuns(leases: readonly Lease[]): Promise<void> {
-    const now = this.clock.now();
-    for (const lease of leases) {
-      const run = this.runs.get(lease.runId);
-      if (!run || run.leaseEpoch !== lease.epoch || run.status !== "running") continue;
-      run.status = "pending";
-      run.wakeAt = new Date(now);
-      delete run.leaseOwner;
-      delete run.leaseExpiresAt;
-      run.updatedAt = new Date(now);
-    }
+    releaseRuns(this.state, leases);
     if (leases.length > 0) this.notify({ type: "wake" });
   }
 
   async requestCancel(id: string, reason: string): Promise<RunChange | undefined> {
-    const run = this.runs.get(id);
+    const run = this.state.runs.get(id);
     if (!run) return undefined;
     if (TERMINAL_STATUSES.includes(run.status)) return { run: clone(run), changed: false };
-    const now = this.clock.now();
+    const now = this.state.clock.now();
     run.updatedAt = new Date(now);
     if (run.status === "blocked" || (run.status === "pending" && run.attempts === 0)) {
       run.status = "cancelled";
@@ -461,20 +329,20 @@ class MemoryStore implements Store {
   }
 
   async retryRun(id: string): Promise<RunChange | undefined> {
-    const run = this.runs.get(id);
+    const run = this.state.runs.get(id);
     if (!run) return undefined;
     if (run.status !== "blocked" && run.status !== "failed") return { run: clone(run), changed: false };
     if (run.status === "failed") {
-      const journal = this.journals.get(id) ?? [];
+      const journal = this.state.journals.get(id) ?? [];
       const cut = lastFailureOrder(journal);
       if (cut !== undefined) {
-        this.journals.set(
+        this.state.journals.set(
           id,
           journal.filter((e) => e.order < cut),
         );
       }
     }
-    const now = this.clock.now();
+    const now = this.state.clock.now();
     run.status = "pending";
     run.wakeAt = new Date(now);
     run.recoveries = 0;
@@ -487,26 +355,11 @@ class MemoryStore implements Store {
   }
 
   async nextWakeAt(workflows: readonly string[]): Promise<Date | undefined> {
-    let earliest: number | undefined;
-    for (const run of this.runs.values()) {
-      // A run held by a concurrency limit is due when a slot frees, not at a time.
-      if (!workflows.includes(run.workflow) || run.heldBy?.startsWith("concurrency:")) continue;
-      const at =
-        run.status === "pending" || run.status === "suspended"
-          ? run.wakeAt?.getTime()
-          : run.status === "running"
-            ? run.leaseExpiresAt?.getTime()
-            : undefined;
-      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
-    }
-    return earliest === undefined ? undefined : new Date(earliest);
+    return nextWakeAt(this.state, workflows);
   }
 
   async dueStats(workflows: readonly string[]): Promise<{ count: number; oldestDueAt?: Date }> {
-    const now = this.clock.now();
-    const due = [...this.runs.values()].filter((r) => workflows.includes(r.workflow) && this.isDue(r, now));
-    const oldest = Math.min(...due.map((r) => this.dueTime(r)));
-    return due.length === 0 ? { count: 0 } : { count: due.length, oldestDueAt: new Date(oldest) };
+    return dueStats(this.state, workflows);
   }
 
   subscribe(listener: (notification: StoreNotification) => void): () => void {
@@ -529,8 +382,4 @@ export function lastFailureOrder(journal: readonly JournalEntry[]): number | und
     if (entry.outcome === "error" && (cut === undefined || entry.order > cut)) cut = entry.order;
   }
   return cut;
-}
-
-function clone<T>(value: T): T {
-  return structuredClone(value);
 }

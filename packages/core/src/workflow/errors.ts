@@ -256,7 +256,11 @@ export class WorkflowFailedError extends DurableError {
   }
 }
 
-/** Turns anything thrown into journal data, keeping name, message, stack and code. */
+/**
+ * Turns anything thrown into journal data, keeping name, message, stack and code.
+ * @example
+ * toErrorData(new TypeError("bad")); // { name: "TypeError", message: "bad", stack: "TypeError: bad\n    at ..." }
+ */
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof Error) {
     const data: ErrorData = { name: error.name, message: error.message };

@@ -1,7 +1,7 @@
-import { heldBy, type QueueLimit } from "@durable/core";
+import { heldBy, type QueueLimit } from "../workflow/flow-control.js";
 
 /** A due run a limited claim considers, in claim order. `queue` is the run's queue or, without one, its workflow. */
-export interface Candidate {
+export interface FlowCandidate {
   id: string;
   status: "pending" | "suspended" | "running";
   queue: string;
@@ -16,18 +16,19 @@ export interface Candidate {
  * of a queue (per key) within the rate window, newest first in microseconds since the epoch. Both are capped
  * at the limit: more is never needed to decide.
  */
-export type GroupCount =
+export type FlowGroupCount =
   | { kind: "concurrency"; queue: string; key: string | null; running: number }
   | { kind: "rateLimit"; queue: string; key: string | null; starts: number[] };
 
 /** What becomes of a candidate: claimed, parked as a crash loop, or held by a limit (and due again at `wakeAtUs`). */
-export type Verdict =
+export type FlowVerdict =
   | { id: string; action: "claim" | "park" }
   | { id: string; action: "hold"; heldBy: string; wakeAtUs?: number };
 
 /**
- * Decides, candidate by candidate, which due runs a claim may take under its queues' limits — the memory
- * store's rules, with counts read from the database and the runs this batch already took added on top:
+ * Decides, candidate by candidate, which due runs a claim may take under its queues' limits. Both stores
+ * claim through it: the memory store counts its own runs, packages/postgres reads the counts in SQL, and
+ * the runs this batch already took are added on top:
  * - a run that is not running yet waits while its queue (or its concurrency key, for a per-key limit) has
  *   `limit` running runs: `concurrency:<queue>[/key=<k>]`;
  * - a run that never started waits while its queue (or rate key) had `limit` first starts within the
@@ -41,7 +42,7 @@ export type Verdict =
  */
 export class FlowLimits {
   private readonly limits: ReadonlyMap<string, QueueLimit>;
-  private readonly counted = new Map<string, GroupCount>();
+  private readonly counted = new Map<string, FlowGroupCount>();
   /** Runs this batch took (or started for the first time), per group. */
   private readonly taken = new Map<string, number>();
   private readonly started = new Map<string, number>();
@@ -55,7 +56,7 @@ export class FlowLimits {
   }
 
   /** Takes the database's counts; the database cannot see this batch's picks, so a known group keeps its. */
-  addCounts(counts: readonly GroupCount[]): void {
+  addCounts(counts: readonly FlowGroupCount[]): void {
     for (const count of counts) {
       const id = groupId(count.kind, count.queue, count.key);
       if (!this.counted.has(id)) this.counted.set(id, count);
@@ -68,7 +69,7 @@ export class FlowLimits {
   }
 
   /** The verdict on the next candidate; a claim counts towards the limits of the candidates after it. */
-  judge(run: Candidate, maxRecoveries: number | undefined): Verdict {
+  judge(run: FlowCandidate, maxRecoveries: number | undefined): FlowVerdict {
     const hold = this.holdBack(run);
     if (hold) return { id: run.id, ...hold };
     if (run.status === "running") {
@@ -82,7 +83,7 @@ export class FlowLimits {
     return { id: run.id, action: "claim" };
   }
 
-  private holdBack(run: Candidate): Omit<Extract<Verdict, { action: "hold" }>, "id"> | undefined {
+  private holdBack(run: FlowCandidate): Omit<Extract<FlowVerdict, { action: "hold" }>, "id"> | undefined {
     const limit = this.limits.get(run.queue);
     if (limit?.concurrency && run.status !== "running") {
       const key = limit.concurrency.perKey ? run.concurrencyKey : null;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Candidate, FlowLimits } from "./flow-limits.js";
+import { type FlowCandidate, FlowLimits } from "./flow-limits.js";
 
 const NOW = 1_700_000_000_000_000;
-const run = (id: string, overrides: Partial<Candidate> = {}): Candidate => ({
+const run = (id: string, overrides: Partial<FlowCandidate> = {}): FlowCandidate => ({
   id,
   status: "pending",
   queue: "q",

@@ -1,0 +1,31 @@
+import type { Clock } from "../runtime/clock.js";
+import type { JournalEntry } from "../workflow/journal.js";
+import type { EventRecord, RunRecord } from "./store.js";
+
+/** What the memory store keeps, shared by the modules that each handle one concern of it. */
+export interface MemoryState {
+  readonly clock: Clock;
+  readonly runs: Map<string, RunRecord>;
+  readonly journals: Map<string, JournalEntry[]>;
+  readonly events: Map<string, EventRecord[]>;
+  /** Runs poked while running: they are due again as soon as they suspend. */
+  readonly wakePending: Set<string>;
+}
+
+/**
+ * A deep copy: the memory store hands out and takes in copies, never its own records.
+ * @example
+ * return clone(run);
+ */
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/**
+ * The events sent to a run and not consumed yet, oldest first (copies).
+ * @example
+ * unconsumed(state, "order:42"); // [{ id: "1", name: "approved", payload, ... }]
+ */
+export function unconsumed(state: MemoryState, runId: string): EventRecord[] {
+  return (state.events.get(runId) ?? []).filter((e) => e.consumedSeq === undefined).map(clone);
+}
