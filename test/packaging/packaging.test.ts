@@ -169,7 +169,7 @@ describe("a project outside the repository that installs the tarballs alone", ()
   });
 
   it(
-    "runs the installed CLI: a worker on the embedded database in the background, start, then show",
+    "runs the installed CLI: a worker on the embedded database in the background, start --wait, then show",
     async () => {
       // The worker runs from its bin so that SIGTERM reaches it (npx would report its own signal instead).
       const durable = join(dir, "node_modules/.bin/durable");
@@ -180,15 +180,12 @@ describe("a project outside the repository that installs the tarballs alone", ()
           if (code !== null) throw new Error(`the worker exited ${code}: ${stderr}`);
           return stderr.includes('"msg":"worker ready"');
         });
-        const id = (
-          await execOk(dir, "npx", ["durable", "start", "greet", "--input", '{"name":"Ann"}'])
-        ).trim();
-        expect(id).toMatch(/^[0-9a-f-]{36}$/);
-        const shown = await eventually("the run to complete", async () => {
-          const json = JSON.parse(await execOk(dir, durable, ["show", id, "--json"]));
-          return json.run.status === "completed" ? json : undefined;
-        });
-        expect(shown.run.output).toBe("Hello, Ann!");
+        const args = ["durable", "start", "greet", "--input", '{"name":"Ann"}', "--wait", "--json"];
+        const waited = await exec(dir, "npx", args);
+        expect(waited.code, waited.stderr).toBe(0);
+        const run = JSON.parse(waited.stdout) as { id: string; status: string; output: unknown };
+        expect(run).toMatchObject({ status: "completed", output: "Hello, Ann!" });
+        const { id } = run;
         const timeline = await execOk(dir, "npx", ["durable", "show", id]);
         expect(timeline).toMatch(/^status\s+completed$/m);
         expect(timeline).toMatch(/^0\s+call\s+greet\s+ok/m);
