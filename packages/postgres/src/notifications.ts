@@ -58,6 +58,7 @@ export interface NotificationSource {
 
 /** How many announced wake-ups a store keeps timers for; later ones are left to the workers' polling. */
 const MAX_LATER_WAKES = 100;
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Emits `wake` at each announced later wake-up, from one timer that never holds the process open. */
 export class LaterWakes {
@@ -84,12 +85,17 @@ export class LaterWakes {
     clearTimeout(this.timer);
     const next = this.due[0];
     if (next === undefined) return;
-    this.timer = setTimeout(() => {
-      const now = Date.now();
-      this.due = this.due.filter((t) => t > now);
-      this.fire();
-      this.schedule();
-    }, next - Date.now());
+    // setTimeout fires at once for a delay past 2^31 - 1 ms (24.8 days), so a far wake-up waits in steps.
+    this.timer = setTimeout(
+      () => {
+        const now = Date.now();
+        if (next > now) return this.schedule();
+        this.due = this.due.filter((t) => t > now);
+        this.fire();
+        this.schedule();
+      },
+      Math.min(next - Date.now(), MAX_TIMEOUT_MS),
+    );
     this.timer.unref();
   }
 }

@@ -63,6 +63,22 @@ describe("pgliteStore({ clock })", () => {
   });
 });
 
+describe("a run due months ahead", () => {
+  it("is announced once when due, not as a wake-up every millisecond until then", async () => {
+    const store = pgliteStore({ pglite, schema: `clock_far_${++schemas}`, clock: new TestClock() });
+    let wakes = 0;
+    const stop = store.subscribe((n) => {
+      if (n.type === "wake") wakes++;
+    });
+    await store.createRun(newRun("far", { delayMs: 90 * 86_400_000 }));
+    // A timer past 2^31 - 1 ms fired at once and rearmed itself: hundreds of wake-ups a second.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(wakes).toBeLessThanOrEqual(1);
+    stop();
+    await store.close();
+  });
+});
+
 // Postgres searches pg_catalog first unless the search path names it, and keywords such as CURRENT_TIMESTAMP
 // are not functions at all: a statement that reads time any other way would keep the database's clock.
 describe("the store's statements", () => {

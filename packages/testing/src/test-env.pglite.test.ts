@@ -97,6 +97,28 @@ describe("createTestEnv over pgliteStore", () => {
     await env.close();
   });
 
+  it("lets time a step moves pass while it runs, as on the memory store", async () => {
+    let env!: TestEnv;
+    const racing = workflow({ name: "racing" }, async (ctx) => {
+      const slow = ctx.call("slow", () => {
+        env.clock.advance("2s");
+        return "slow";
+      });
+      return Promise.race([slow, ctx.sleep("1s").then(() => "timer")]);
+    });
+    env = createTestEnv({
+      workflows: [racing],
+      store: (clock) => pgliteStore({ pglite, schema: `env_${++schemas}`, clock }),
+    });
+    const run = await env.start(racing, undefined);
+    await expect(run.result()).resolves.toBe("timer");
+    expect((await env.journal(run.id)).map((e) => [e.kind, e.order])).toEqual([
+      ["call", 1],
+      ["sleep", 0],
+    ]);
+    await env.close();
+  });
+
   it("records the same journal, times included, as the memory store", async () => {
     const journals: JournalEntry[][] = [];
     const outputs: string[] = [];
