@@ -19,7 +19,8 @@ export interface Finish {
  *   and the sender saw the run before the claim). Due now says `wake`.
  * - Completed, failed, cancelled, blocked: announces `finished:<id>` and wakes the parent (a parent that
  *   this batch itself writes is woken by the rule above, never updated twice in one statement).
- * A run that stops running on a queue whose limits hold runs back says `wake`.
+ * A run that stops running on a queue whose limits hold runs back says `wake`. An activation that ended
+ * clears the run of suspicion (`suspect`): its worker survived it.
  */
 export async function finishRuns(
   ctx: SqlContext,
@@ -55,6 +56,7 @@ export async function finishRuns(
               AND e.name IN (SELECT json_array_elements_text(i.waiting_for::json))) THEN now()
           ELSE i.wake_at END,
         wake_pending = CASE WHEN i.status = 'suspended' THEN false ELSE r.wake_pending END,
+        suspect = false, recovery_delay_ms = 0,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       FROM input i
       WHERE r.id = i.run_id AND r.lease_epoch = i.epoch AND r.lease_owner = i.owner

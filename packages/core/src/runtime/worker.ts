@@ -48,8 +48,14 @@ export interface WorkerOptions {
   payloadLimit?: number;
   /** Waits between step attempts up to this are held in process; longer ones suspend (default 5 s). */
   retryHold?: Duration;
-  /** Claims of a crashed run before it is parked as `blocked` (default 5). */
+  /**
+   * Crashes charged to a run, in a row with no new journal entry between them, before it is parked as
+   * `blocked` (default 5). A run taken over from a crashed worker is a suspect: each worker holds at most one
+   * suspect at a time, and a crash is charged only to the suspect its worker held.
+   */
   maxRecoveries?: number;
+  /** How long after its lease expired a suspect is taken over, doubled for each crash charged (default 1 s). */
+  recoveryBackoff?: Duration;
   /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
   stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
   /**
@@ -67,6 +73,8 @@ export interface WorkerOptions {
 
 interface Active {
   lease: Lease;
+  /** Taken over from a crashed worker (see `WorkerOptions.maxRecoveries`). */
+  suspect: boolean;
   engine: ReplayEngine;
   done: Promise<void>;
 }
@@ -91,6 +99,7 @@ export class Worker {
   private readonly logger: Logger;
   private readonly scope: CodeScope | undefined;
   private readonly retryHoldMs: number;
+  private readonly recoveryBackoffMs: number;
   private readonly active = new Map<string, Active>();
   private readonly drained: Lease[] = [];
   private readonly limits: ReturnType<typeof queueLimits>;
@@ -122,6 +131,7 @@ export class Worker {
     const guard = options.determinismGuard ?? process.env.NODE_ENV !== "production";
     this.scope = guard ? determinismGuard(this.logger) : undefined;
     this.retryHoldMs = parseDuration(options.retryHold ?? "5s", "retryHold");
+    this.recoveryBackoffMs = parseDuration(options.recoveryBackoff ?? "1s", "recoveryBackoff");
     this.limits = queueLimits(options.workflows);
     this.wakeTimers = new WakeTimers(this.clock, () => this.triggerClaim());
     this.scheduler =
@@ -230,12 +240,19 @@ export class Worker {
         leaseMs: this.leaseMs,
         workflows: [...this.registry.keys()],
         maxRecoveries: this.options.maxRecoveries ?? 5,
+        suspects: this.holdsSuspect() ? 0 : 1,
+        recoveryBackoffMs: this.recoveryBackoffMs,
         limits: this.limits,
       });
       this.options.observer?.claimed?.(claimed.length);
       for (const run of claimed) this.execute(run);
       if (claimed.length === free) this.claimAgain = true;
     } while (this.claimAgain);
+  }
+
+  private holdsSuspect(): boolean {
+    for (const active of this.active.values()) if (active.suspect) return true;
+    return false;
   }
 
   private execute(claimed: ClaimedRun): void {
@@ -277,7 +294,7 @@ export class Worker {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
       this.triggerClaim();
     });
-    this.active.set(run.id, { lease, engine, done });
+    this.active.set(run.id, { lease, suspect: run.suspect === true, engine, done });
   }
 
   private async activate(

@@ -39,6 +39,10 @@ class MemoryStore implements Store {
   private readonly journals = new Map<string, JournalEntry[]>();
   private readonly events = new Map<string, EventRecord[]>();
   private readonly wakePending = new Set<string>();
+  /** The journal's length at a run's last charged crash (see `RunRecord.recoveries`). */
+  private readonly crashMarks = new Map<string, number>();
+  /** How long after its lease expires a running suspect may be taken over (its backoff). */
+  private readonly recoveryDelays = new Map<string, number>();
   private eventSeq = 0;
   private readonly listeners = new Set<(n: StoreNotification) => void>();
   private createdSeq = 0;
@@ -151,19 +155,24 @@ class MemoryStore implements Store {
       .sort((a, b) => b.priority - a.priority || this.dueTime(a) - this.dueTime(b));
     const limits = new Map((request.limits ?? []).map((l) => [l.queue, l]));
     const claimed: ClaimedRun[] = [];
+    let suspects = Math.min(request.limit, request.suspects ?? 1);
     for (const run of due) {
       if (claimed.length >= request.limit) break;
+      const risky = run.status === "running" || run.suspect === true;
+      if (risky && suspects <= 0) continue;
       const held = this.holdBack(run, limits, now);
       if (held) {
         run.heldBy = held;
         continue;
       }
       delete run.heldBy;
-      const recovered = run.status === "running";
-      if (recovered) run.recoveries++;
-      if (recovered && request.maxRecoveries !== undefined && run.recoveries > request.maxRecoveries) {
+      if (risky) suspects--;
+      if (run.status === "running" && this.takeOver(run, request)) {
         this.park(run, now);
         continue;
+      }
+      if (run.suspect) {
+        this.recoveryDelays.set(run.id, (request.recoveryBackoffMs ?? 0) * 2 ** Math.min(run.recoveries, 6));
       }
       run.status = "running";
       run.leaseOwner = request.owner;
@@ -184,6 +193,22 @@ class MemoryStore implements Store {
       });
     }
     return claimed;
+  }
+
+  /**
+   * A takeover from an expired lease: the run becomes a suspect; when it was one already, the crash is
+   * charged to it (starting again at 1 when its journal grew since the last charge). True when it is
+   * charged more than `maxRecoveries` times and must be parked.
+   */
+  private takeOver(run: RunRecord, request: ClaimRequest): boolean {
+    const charged = run.suspect === true;
+    run.suspect = true;
+    if (!charged) return false;
+    const length = this.journals.get(run.id)?.length ?? 0;
+    const mark = this.crashMarks.get(run.id);
+    run.recoveries = mark !== undefined && length > mark ? 1 : run.recoveries + 1;
+    this.crashMarks.set(run.id, length);
+    return request.maxRecoveries !== undefined && run.recoveries > request.maxRecoveries;
   }
 
   /** Which limit, if any, holds this due run back right now. */
@@ -225,7 +250,7 @@ class MemoryStore implements Store {
     run.error = {
       name: "CrashLoopError",
       code: "crash_loop",
-      message: `run ${run.id} crashed its worker ${run.recoveries} times; fix the cause and retry it (durable retry ${run.id})`,
+      message: `run ${run.id} crashed its worker ${run.recoveries} times in a row with no new journal entry; fix the cause and retry it (durable retry ${run.id})`,
     };
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
@@ -233,13 +258,19 @@ class MemoryStore implements Store {
     run.updatedAt = new Date(now);
   }
 
+  /** Due now; a suspect whose lease expired only after its backoff (see `ClaimRequest.recoveryBackoffMs`). */
   private isDue(run: RunRecord, now: number): boolean {
     if (run.status === "pending" || run.status === "suspended") {
       return run.wakeAt !== undefined && run.wakeAt.getTime() <= now;
     }
-    return (
-      run.status === "running" && run.leaseExpiresAt !== undefined && run.leaseExpiresAt.getTime() <= now
-    );
+    const takeover = this.takeoverAt(run);
+    return takeover !== undefined && takeover <= now;
+  }
+
+  /** When a running run may be taken over: its lease's expiry, after the backoff for a suspect. */
+  private takeoverAt(run: RunRecord): number | undefined {
+    if (run.status !== "running" || run.leaseExpiresAt === undefined) return undefined;
+    return run.leaseExpiresAt.getTime() + (run.suspect ? (this.recoveryDelays.get(run.id) ?? 0) : 0);
   }
 
   private dueTime(run: RunRecord): number {
@@ -305,6 +336,8 @@ class MemoryStore implements Store {
     const now = this.clock.now();
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
+    delete run.suspect;
+    this.recoveryDelays.delete(run.id);
     run.updatedAt = new Date(now);
     if (outcome.status === "continued") {
       run.status = "completed";
@@ -420,6 +453,7 @@ class MemoryStore implements Store {
       this.runs.delete(run.id);
       this.journals.delete(run.id);
       this.events.delete(run.id);
+      this.crashMarks.delete(run.id);
       pruned++;
     }
     return pruned;
@@ -485,6 +519,8 @@ class MemoryStore implements Store {
     run.status = "pending";
     run.wakeAt = new Date(now);
     run.recoveries = 0;
+    delete run.suspect;
+    this.crashMarks.delete(id);
     run.retryState = {};
     delete run.error;
     delete run.finishedAt;
@@ -501,9 +537,7 @@ class MemoryStore implements Store {
       const at =
         run.status === "pending" || run.status === "suspended"
           ? run.wakeAt?.getTime()
-          : run.status === "running"
-            ? run.leaseExpiresAt?.getTime()
-            : undefined;
+          : this.takeoverAt(run);
       if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
     }
     return earliest === undefined ? undefined : new Date(earliest);
