@@ -12,35 +12,54 @@ export type ClaimRow = RunRow & {
 };
 
 /**
- * The end of a claim statement: takes the runs of a preceding `due (id, park, ord)` CTE (running, with a new
- * lease and epoch; or parked as `blocked`, crash_loop) at time `at`, clears their `held_by`, and selects each
- * claimed run with its journal and unconsumed events, in `ord` order.
+ * The end of a claim statement: takes the runs of a preceding CTE `due (id, ord, status, suspect,
+ * recoveries, crash_mark)` — the run's newest row, locked — at time `at`, and selects each claimed run with
+ * its journal and unconsumed events, in `ord` order. A run that was `running` is taken over from an expired
+ * lease and becomes a suspect. When it already was one, its worker held it as its only suspect: the crash is
+ * charged to it (`recoveries`, which starts again at 1 when the journal grew since the last charge), and a
+ * run charged more than `maxRecoveries` times is parked as `blocked` (crash_loop) instead of claimed. The
+ * other runs get a new lease and epoch; `held_by` is cleared.
  */
 export function claimDue(
   ctx: SqlContext,
   request: ClaimRequest,
   at: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
-  return sql`claimed AS (
+  return sql`charge AS (
+      SELECT d.id, c.charged, c.len,
+        CASE WHEN NOT c.charged THEN d.recoveries WHEN c.len > d.crash_mark THEN 1 ELSE d.recoveries + 1 END
+          AS recoveries
+      FROM due d, LATERAL (SELECT d.status = 'running' AND d.suspect AS charged,
+        CASE WHEN d.status = 'running' AND d.suspect
+          THEN (SELECT count(*)::int FROM ${ctx.journal} j WHERE j.run_id = d.id) END AS len) c
+    ), outcome AS (
+      SELECT d.id, d.ord, d.status = 'running' AS takeover, ch.charged, ch.len, ch.recoveries,
+        ch.charged AND ch.recoveries > coalesce(${request.maxRecoveries ?? null}::int, 2147483647) AS park
+      FROM due d JOIN charge ch ON ch.id = d.id
+    ), claimed AS (
       UPDATE ${ctx.runs} r SET
-        status = CASE WHEN due.park THEN 'blocked' ELSE 'running' END,
-        recoveries = r.recoveries + CASE WHEN r.status = 'running' THEN 1 ELSE 0 END,
-        lease_owner = CASE WHEN due.park THEN NULL ELSE ${request.owner}::text END,
-        lease_expires_at = CASE WHEN due.park THEN NULL
+        status = CASE WHEN v.park THEN 'blocked' ELSE 'running' END,
+        recoveries = v.recoveries,
+        crash_mark = CASE WHEN v.charged THEN v.len ELSE r.crash_mark END,
+        suspect = r.suspect OR v.takeover,
+        recovery_delay_ms = CASE WHEN r.suspect OR v.takeover
+          THEN ${request.recoveryBackoffMs ?? 0}::float8 * power(2, least(v.recoveries, 6)) ELSE 0 END,
+        lease_owner = CASE WHEN v.park THEN NULL ELSE ${request.owner}::text END,
+        lease_expires_at = CASE WHEN v.park THEN NULL
           ELSE ${at} + ${request.leaseMs}::float8 * interval '1 millisecond' END,
-        lease_epoch = r.lease_epoch + CASE WHEN due.park THEN 0 ELSE 1 END,
-        attempts = r.attempts + CASE WHEN due.park THEN 0 ELSE 1 END,
-        started_at = CASE WHEN due.park THEN r.started_at ELSE coalesce(r.started_at, ${at}) END,
-        waiting_for = CASE WHEN due.park THEN r.waiting_for ELSE '{}' END,
-        wake_pending = CASE WHEN due.park THEN r.wake_pending ELSE false END,
-        error = CASE WHEN due.park THEN jsonb_build_object('name', 'CrashLoopError', 'code', 'crash_loop',
-            'message', format(${CRASH_LOOP_FORMAT}::text, r.id, r.recoveries + 1))
+        lease_epoch = r.lease_epoch + CASE WHEN v.park THEN 0 ELSE 1 END,
+        attempts = r.attempts + CASE WHEN v.park THEN 0 ELSE 1 END,
+        started_at = CASE WHEN v.park THEN r.started_at ELSE coalesce(r.started_at, ${at}) END,
+        waiting_for = CASE WHEN v.park THEN r.waiting_for ELSE '{}' END,
+        wake_pending = CASE WHEN v.park THEN r.wake_pending ELSE false END,
+        error = CASE WHEN v.park THEN jsonb_build_object('name', 'CrashLoopError', 'code', 'crash_loop',
+            'message', format(${CRASH_LOOP_FORMAT}::text, r.id, v.recoveries))
           ELSE r.error END,
         held_by = NULL,
         wake_at = NULL,
         updated_at = ${at}
-      FROM due WHERE r.id = due.id
-      RETURNING r.*, due.park AS parked
+      FROM outcome v WHERE r.id = v.id
+      RETURNING r.*, v.park AS parked
     ), note AS (
       SELECT pg_notify(${ctx.channel}, 'finished:' || id) FROM claimed WHERE parked
     )
@@ -66,4 +85,12 @@ export function toClaimedRuns(rows: readonly ClaimRow[], owner: string): Claimed
       lease: { runId: row.id, owner, epoch: row.lease_epoch },
       now: row.claimed_at,
     }));
+}
+
+/**
+ * The condition on a runs row that a run whose lease expired may be taken over now: at its expiry, or for a
+ * suspect after its backoff (`recovery_delay_ms`, set when it was claimed).
+ */
+export function recoveryDue(): RawBuilder<unknown> {
+  return sql`lease_expires_at + recovery_delay_ms * interval '1 millisecond' <= now()`;
 }

@@ -30,6 +30,9 @@ export interface RunRow {
   continued_as: string | null;
   waiting_for: string[];
   wake_pending: boolean;
+  suspect: boolean;
+  crash_mark: number | null;
+  recovery_delay_ms: number;
   created_seq: string;
   created_at: Date;
   started_at: Date | null;

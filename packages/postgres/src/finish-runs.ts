@@ -1,6 +1,7 @@
 import { type Lease, LeaseLostError, type RunOutcome } from "@durable/core";
 import { type RawBuilder, sql } from "kysely";
 import { jsonParam, type SqlContext } from "./database.js";
+import { lockInOrder } from "./leases.js";
 import { pokeRun } from "./run-control.js";
 
 /** One `finishRun` call that suspends or ends a run (continue-as-new has its own statement). */
@@ -19,7 +20,8 @@ export interface Finish {
  *   and the sender saw the run before the claim). Due now says `wake`.
  * - Completed, failed, cancelled, blocked: announces `finished:<id>` and wakes the parent (a parent that
  *   this batch itself writes is woken by the rule above, never updated twice in one statement).
- * A run that stops running on a queue whose limits hold runs back says `wake`.
+ * A run that stops running on a queue whose limits hold runs back says `wake`. An activation that ended
+ * clears the run of suspicion (`suspect`): its worker survived it.
  */
 export async function finishRuns(
   ctx: SqlContext,
@@ -40,6 +42,8 @@ export async function finishRuns(
     ), kids AS (
       SELECT r.parent_id AS id FROM input i JOIN ${ctx.runs} r ON r.id = i.run_id
       WHERE i.status <> 'suspended' AND r.parent_id IS NOT NULL
+    ), locked AS (
+      ${lockInOrder(ctx, sql`SELECT run_id FROM input UNION SELECT id FROM kids`)}
     ), fin AS (
       UPDATE ${ctx.runs} r SET status = i.status,
         output = coalesce(i.output::json, r.output),
@@ -55,10 +59,11 @@ export async function finishRuns(
               AND e.name IN (SELECT json_array_elements_text(i.waiting_for::json))) THEN now()
           ELSE i.wake_at END,
         wake_pending = CASE WHEN i.status = 'suspended' THEN false ELSE r.wake_pending END,
+        suspect = false, recovery_delay_ms = 0,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       FROM input i
-      WHERE r.id = i.run_id AND r.lease_epoch = i.epoch AND r.lease_owner = i.owner
-        AND r.status = 'running' AND r.lease_expires_at > now()
+      WHERE r.id = i.run_id AND r.id IN (SELECT id FROM locked) AND r.lease_epoch = i.epoch
+        AND r.lease_owner = i.owner AND r.status = 'running' AND r.lease_expires_at > now()
       RETURNING r.id, r.parent_id, r.status, r.wake_at, coalesce(r.queue, r.workflow) AS queue, i.ord
     ), ${pokeRun(ctx, "parent", sql`ANY(ARRAY(SELECT parent_id FROM fin WHERE status <> 'suspended'))`, {
       except: sql`r.id NOT IN (SELECT id FROM fin)`,

@@ -1,5 +1,5 @@
 import type { Lease, LeaseRenewal } from "@durable/core";
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { SqlContext } from "./database.js";
 
 /**
@@ -17,10 +17,12 @@ export async function renewLeases(
     WITH l AS (
       SELECT * FROM unnest(${leases.map((l) => l.runId)}::text[], ${leases.map((l) => l.epoch)}::int[],
         ${leases.map((l) => l.owner)}::text[]) AS l(run_id, epoch, owner)
+    ), locked AS (
+      ${lockInOrder(ctx, sql`SELECT run_id FROM l`)}
     ), renewed AS (
       UPDATE ${ctx.runs} r SET lease_expires_at = now() + ${leaseMs}::float8 * interval '1 millisecond'
       FROM l
-      WHERE r.id = l.run_id AND r.lease_epoch = l.epoch AND r.lease_owner = l.owner
+      WHERE r.id = l.run_id AND r.id IN (SELECT id FROM locked) AND r.lease_epoch = l.epoch AND r.lease_owner = l.owner
         AND r.lease_owner = ${owner}::text AND r.status = 'running' AND r.lease_expires_at > now()
       RETURNING r.id, r.lease_epoch, r.lease_owner, r.cancel_reason
     )
@@ -42,14 +44,28 @@ export async function renewLeases(
 export async function releaseRuns(ctx: SqlContext, leases: readonly Lease[]): Promise<void> {
   if (leases.length === 0) return;
   await sql`
-    WITH released AS (
+    WITH l AS (
+      SELECT * FROM unnest(${leases.map((l) => l.runId)}::text[], ${leases.map((l) => l.epoch)}::int[]) AS l(run_id, epoch)
+    ), locked AS (
+      ${lockInOrder(ctx, sql`SELECT run_id FROM l`)}
+    ), released AS (
       UPDATE ${ctx.runs} r SET status = 'pending', wake_at = now(), lease_owner = NULL,
         lease_expires_at = NULL, updated_at = now()
-      FROM unnest(${leases.map((l) => l.runId)}::text[], ${leases.map((l) => l.epoch)}::int[]) AS l(run_id, epoch)
-      WHERE r.id = l.run_id AND r.lease_epoch = l.epoch AND r.status = 'running'
+      FROM l
+      WHERE r.id = l.run_id AND r.id IN (SELECT id FROM locked) AND r.lease_epoch = l.epoch AND r.status = 'running'
       RETURNING r.id
     )
     SELECT (SELECT count(*) FROM released) AS released, pg_notify(${ctx.channel}, 'wake')::text AS notified`.execute(
     ctx.db,
   );
+}
+
+/**
+ * A query that locks the runs rows of `ids` (a query of run ids) in id order, as strongly as an UPDATE
+ * does: the worker's statements that update many runs (renewing, finishing, releasing) take their locks in
+ * one order, so a heartbeat and a batched finish of the same runs wait for each other instead of
+ * deadlocking. `FOR NO KEY UPDATE` leaves the appends' `FOR KEY SHARE` fence unblocked.
+ */
+export function lockInOrder(ctx: SqlContext, ids: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`SELECT id FROM ${ctx.runs} WHERE id IN (${ids}) ORDER BY id FOR NO KEY UPDATE`;
 }

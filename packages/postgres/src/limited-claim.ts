@@ -8,7 +8,7 @@ import {
   type FlowVerdict as Verdict,
 } from "@durable/core";
 import { type RawBuilder, sql } from "kysely";
-import { type ClaimRow, claimDue, toClaimedRuns } from "./claim-due.js";
+import { type ClaimRow, claimDue, recoveryDue, toClaimedRuns } from "./claim-due.js";
 import type { SqlContext } from "./database.js";
 
 /** More pages only when the first was full of held runs; each later page skips the groups found full. */
@@ -32,12 +32,14 @@ export async function claimLimited(ctx: SqlContext, request: ClaimRequest): Prom
     let flow: FlowLimits | undefined;
     let nowUs: number | undefined;
     let claimed = 0;
+    let suspects = Math.min(request.limit, request.suspects ?? 1);
     for (let page = 0; page < MAX_PAGES && claimed < request.limit; page++) {
       const read = await readCandidates(tx, request, {
         nowUs,
         seen,
         saturated: flow?.saturated() ?? [],
         size,
+        suspects,
       });
       nowUs ??= read.nowUs;
       flow ??= new FlowLimits(limits, nowUs);
@@ -45,9 +47,13 @@ export async function claimLimited(ctx: SqlContext, request: ClaimRequest): Prom
       for (const candidate of read.candidates) {
         if (claimed >= request.limit) break;
         seen.push(candidate.id);
-        const verdict = flow.judge(candidate, request.maxRecoveries);
+        const risky = candidate.status === "running" || candidate.suspect;
+        // A suspect beyond this claim's share stays for another claim (its lock ends with the transaction).
+        if (risky && suspects <= 0) continue;
+        const verdict = flow.judge(candidate);
         verdicts.push(verdict);
         if (verdict.action === "claim") claimed++;
+        if (verdict.action === "claim" && risky) suspects--;
       }
       if (read.candidates.length < size) break;
     }
@@ -93,7 +99,7 @@ function heldByOf(kind: "concurrency" | "rateLimit", keyColumn: string, keyed: s
 async function readCandidates(
   ctx: SqlContext,
   request: ClaimRequest,
-  page: { nowUs: number | undefined; seen: string[]; saturated: string[]; size: number },
+  page: { nowUs: number | undefined; seen: string[]; saturated: string[]; size: number; suspects: number },
 ): Promise<CandidatePage> {
   const limits = request.limits ?? [];
   const workflows = [...request.workflows];
@@ -104,7 +110,7 @@ async function readCandidates(
       : sql`NOT ${heldByOf("concurrency", "concurrency_key", keyedQueues(limits, "concurrency"))} = ANY(${page.saturated}::text[])
         AND NOT (r.attempts = 0
           AND ${heldByOf("rateLimit", "rate_key", keyedQueues(limits, "rateLimit"))} = ANY(${page.saturated}::text[]))`;
-  const columns = sql`r.id, r.status, r.priority, r.created_seq, r.recoveries, r.attempts,
+  const columns = sql`r.id, r.status, r.priority, r.created_seq, r.recoveries, r.attempts, r.suspect,
     coalesce(r.queue, r.workflow) AS queue, r.concurrency_key, r.rate_key`;
   const { rows } = await sql<{
     now_us: string;
@@ -123,18 +129,27 @@ async function readCandidates(
       SELECT ${columns}, r.wake_at AS due_at FROM ${ctx.runs} r
       WHERE r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[]) AND ${skipFull}
+        AND NOT r.suspect
       ORDER BY r.priority DESC, r.wake_at, r.created_seq
       LIMIT ${page.size}::int
+      FOR UPDATE SKIP LOCKED
+    ), loose AS (
+      SELECT ${columns}, r.wake_at AS due_at FROM ${ctx.runs} r
+      WHERE r.suspect AND r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
+        AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[]) AND ${skipFull}
+      ORDER BY r.priority DESC, r.wake_at, r.created_seq
+      LIMIT ${page.suspects}::int
       FOR UPDATE SKIP LOCKED
     ), expired AS (
       SELECT ${columns}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
       WHERE r.status = 'running' AND r.lease_expires_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[])
+        AND ${recoveryDue()}
       ORDER BY r.priority DESC, r.lease_expires_at, r.created_seq
-      LIMIT ${page.size}::int
+      LIMIT ${page.suspects}::int
       FOR UPDATE SKIP LOCKED
     ), cand AS (
-      SELECT * FROM (SELECT * FROM ready UNION ALL SELECT * FROM expired) u
+      SELECT * FROM (SELECT * FROM ready UNION ALL SELECT * FROM loose UNION ALL SELECT * FROM expired) u
       ORDER BY priority DESC, due_at, created_seq
       LIMIT ${page.size}::int
     ), groups AS (
@@ -180,6 +195,7 @@ interface CandidateRow {
   rate_key: string | null;
   attempts: number;
   recoveries: number;
+  suspect: boolean;
 }
 
 interface CountRow {
@@ -199,6 +215,7 @@ function toCandidate(row: CandidateRow): Candidate {
     rateKey: row.rate_key,
     attempts: row.attempts,
     recoveries: row.recoveries,
+    suspect: row.suspect,
   };
 }
 
@@ -233,7 +250,8 @@ async function applyVerdicts(
       WHERE r.id = v.id AND v.action = 'hold' AND (r.held_by IS DISTINCT FROM v.held_by OR v.wake_us IS NOT NULL)
       RETURNING r.id
     ), due AS (
-      SELECT id, action = 'park' AS park, ord FROM verdict WHERE action <> 'hold'
+      SELECT v.id, v.ord, r.status, r.suspect, r.recoveries, r.crash_mark
+      FROM verdict v JOIN ${ctx.runs} r ON r.id = v.id WHERE v.action <> 'hold'
     ), ${claimDue(ctx, request, fromMicros(sql`${nowUs}::bigint`))}`.execute(ctx.db);
   return rows;
 }

@@ -35,6 +35,7 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.continued_as !== null) run.continuedAs = row.continued_as;
   if (row.started_at !== null) run.startedAt = toDate(row.started_at);
   if (row.finished_at !== null) run.finishedAt = toDate(row.finished_at);
+  if (row.suspect) run.suspect = true;
   return run;
 }
 

@@ -91,7 +91,9 @@ export async function nextWakeAt(ctx: SqlContext, workflows: readonly string[]):
         WHERE status IN ('pending', 'suspended') AND workflow = ANY(${names}::text[])
           AND (held_by IS NULL OR held_by NOT LIKE 'concurrency:%')),
       (SELECT min(lease_expires_at) FROM ${ctx.runs}
-        WHERE status = 'running' AND workflow = ANY(${names}::text[]))
+        WHERE status = 'running' AND NOT suspect AND workflow = ANY(${names}::text[])),
+      (SELECT min(lease_expires_at + recovery_delay_ms * interval '1 millisecond') FROM ${ctx.runs}
+        WHERE status = 'running' AND suspect AND workflow = ANY(${names}::text[]))
     ) AS at`.execute(ctx.db);
   return rows[0]?.at ?? undefined;
 }

@@ -55,6 +55,8 @@ export function claim(
     limit?: number;
     leaseMs?: number;
     maxRecoveries?: number;
+    suspects?: number;
+    recoveryBackoffMs?: number;
     limits?: QueueLimit[];
   } = {},
 ) {
@@ -65,6 +67,8 @@ export function claim(
     workflows: options.workflows ?? ["w"],
     ...(options.maxRecoveries !== undefined ? { maxRecoveries: options.maxRecoveries } : {}),
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
+    ...(options.suspects !== undefined ? { suspects: options.suspects } : {}),
+    ...(options.recoveryBackoffMs !== undefined ? { recoveryBackoffMs: options.recoveryBackoffMs } : {}),
   };
   return store.claimRuns(request);
 }

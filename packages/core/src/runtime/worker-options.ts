@@ -35,8 +35,14 @@ export interface WorkerOptions {
   payloadLimit?: number;
   /** Waits between step attempts up to this are held in process; longer ones suspend (default 5 s). */
   retryHold?: Duration;
-  /** Claims of a crashed run before it is parked as `blocked` (default 5). */
+  /**
+   * Crashes charged to a run, in a row with no new journal entry between them, before it is parked as
+   * `blocked` (default 5). A run taken over from a crashed worker is a suspect: each worker holds at most one
+   * suspect at a time, and a crash is charged only to the suspect its worker held.
+   */
   maxRecoveries?: number;
+  /** How long after its lease expired a suspect is taken over, doubled for each crash charged (default 1 s). */
+  recoveryBackoff?: Duration;
   /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
   stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;
   /**
@@ -66,6 +72,7 @@ export interface WorkerSettings {
   retryHoldMs: number;
   foreignAwaitMs: number;
   maxRecoveries: number;
+  recoveryBackoffMs: number;
   limits: QueueLimit[];
 }
 
@@ -100,6 +107,7 @@ export function workerSettings(options: WorkerOptions): WorkerSettings {
     retryHoldMs: parseDuration(options.retryHold ?? "5s", "retryHold"),
     foreignAwaitMs: parseDuration(options.foreignAwait ?? "5s", "foreignAwait"),
     maxRecoveries: options.maxRecoveries ?? 5,
+    recoveryBackoffMs: parseDuration(options.recoveryBackoff ?? "1s", "recoveryBackoff"),
     limits: queueLimits(options.workflows),
   };
 }

@@ -65,7 +65,7 @@ describe("Worker", () => {
     clock.advance("2s");
     const [second] = await store.claimRuns({ owner: "w2", limit: 1, leaseMs: 1_000, workflows: ["fenced"] });
     expect(second?.lease.epoch).toBe((first?.lease.epoch ?? 0) + 1);
-    expect(second?.run.recoveries).toBe(1);
+    expect(second?.run).toMatchObject({ recoveries: 0, suspect: true });
     const entry = {
       kind: "call" as const,
       seq: 0,
@@ -136,7 +136,8 @@ describe("Worker", () => {
     const clock = new TestClock();
     const store = memoryStore({ clock });
     await store.createRun({ id: "boom", workflow: "boom", version: "1", input: { f: "sj1", json: null } });
-    for (let i = 0; i < 4; i++) {
+    // The first crash makes it a suspect; the next three are charged to it, the third past the limit.
+    for (let i = 0; i < 5; i++) {
       const claimed = await store.claimRuns({
         owner: `w${i}`,
         limit: 1,
@@ -144,15 +145,55 @@ describe("Worker", () => {
         workflows: ["boom"],
         maxRecoveries: 2,
       });
-      expect(claimed).toHaveLength(i < 3 ? 1 : 0);
+      expect(claimed).toHaveLength(i < 4 ? 1 : 0);
       clock.advance("2s");
     }
     const run = await store.getRun("boom");
     expect(run?.status).toBe("blocked");
     expect(run?.error?.code).toBe("crash_loop");
     expect(run?.error?.message).toMatch(
-      /crashed its worker 3 times; fix the cause and retry it \(durable retry boom\)/,
+      /crashed its worker 3 times in a row with no new journal entry; fix the cause and retry it \(durable retry boom\)/,
     );
+  });
+
+  it("takes over a crashed worker's runs one at a time, charging none of them", async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let most = 0;
+    let inStep = 0;
+    const wf = workflow({ name: "orphan" }, async (ctx) =>
+      ctx.call("work", async () => {
+        inStep++;
+        most = Math.max(most, inStep);
+        await gate;
+        inStep--;
+        return "done";
+      }),
+    );
+    let claims = 0;
+    const observer = { claimed: () => void claims++ };
+    const h = setup([wf], { worker: { concurrency: 10, recoveryBackoff: 0, observer } });
+    const ids = ["a", "b", "c"];
+    for (const id of ids) await h.client.start(wf, undefined, { id });
+    await h.store.claimRuns({ owner: "dead", limit: 3, leaseMs: 1_000, workflows: ["orphan"] });
+    h.clock.advance("2s");
+    const worker = h.newWorker();
+    await worker.start();
+    await until(() => inStep === 1);
+    // Claims keep coming (polls, wakes); none takes a second suspect while the first one runs.
+    for (let i = 0; i < 3; i++) {
+      const before = claims;
+      worker.poke();
+      await until(() => claims > before);
+    }
+    expect(worker.activeRuns).toBe(1);
+    release?.();
+    for (const id of ids) expect((await h.settle(id)).output).toBe("done");
+    expect(most).toBe(1);
+    const runs = await Promise.all(ids.map((id) => h.store.getRun(id)));
+    expect(runs.map((r) => [r?.recoveries, r?.suspect])).toEqual(ids.map(() => [0, undefined]));
   });
 
   it("warns when a workflow body calls Date.now(), new Date(), Math.random() or setTimeout", async () => {

@@ -19,6 +19,8 @@ import { type WorkerOptions, type WorkerSettings, workerSettings } from "./worke
 
 interface Active {
   lease: Lease;
+  /** Taken over from a crashed worker (see `WorkerOptions.maxRecoveries`). */
+  suspect: boolean;
   engine: ReplayEngine;
   done: Promise<void>;
 }
@@ -166,12 +168,19 @@ export class Worker {
         leaseMs: this.settings.leaseMs,
         workflows: [...this.registry.keys()],
         maxRecoveries: this.settings.maxRecoveries,
+        suspects: this.holdsSuspect() ? 0 : 1,
+        recoveryBackoffMs: this.settings.recoveryBackoffMs,
         limits: this.settings.limits,
       });
       this.options.observer?.claimed?.(claimed.length);
       for (const run of claimed) this.execute(run);
       if (claimed.length === free) this.claimAgain = true;
     } while (this.claimAgain);
+  }
+
+  private holdsSuspect(): boolean {
+    for (const active of this.active.values()) if (active.suspect) return true;
+    return false;
   }
 
   private execute(claimed: ClaimedRun): void {
@@ -213,7 +222,7 @@ export class Worker {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
       this.triggerClaim();
     });
-    this.active.set(run.id, { lease, engine, done });
+    this.active.set(run.id, { lease, suspect: run.suspect === true, engine, done });
   }
 
   private async activate(

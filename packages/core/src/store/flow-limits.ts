@@ -9,6 +9,8 @@ export interface FlowCandidate {
   rateKey: string | null;
   attempts: number;
   recoveries: number;
+  /** Taken over from an expired lease and not yet through an activation. */
+  suspect: boolean;
 }
 
 /**
@@ -20,9 +22,13 @@ export type FlowGroupCount =
   | { kind: "concurrency"; queue: string; key: string | null; running: number }
   | { kind: "rateLimit"; queue: string; key: string | null; starts: number[] };
 
-/** What becomes of a candidate: claimed, parked as a crash loop, or held by a limit (and due again at `wakeAtUs`). */
+/**
+ * What becomes of a candidate: claimed (a run charged too many crashes is parked by the claim instead: see
+ * packages/postgres `claimDue` and the memory store's `takeOver`), or held by a limit (and due again at
+ * `wakeAtUs`).
+ */
 export type FlowVerdict =
-  | { id: string; action: "claim" | "park" }
+  | { id: string; action: "claim" }
   | { id: string; action: "hold"; heldBy: string; wakeAtUs?: number };
 
 /**
@@ -33,12 +39,12 @@ export type FlowVerdict =
  *   `limit` running runs: `concurrency:<queue>[/key=<k>]`;
  * - a run that never started waits while its queue (or rate key) had `limit` first starts within the
  *   period: `rateLimit:<queue>[/key=<k>]`, due again when the oldest of those leaves the window.
- * A parked run stays counted as running for the rest of the batch: never more than the limit, at worst a
+ * A run the claim parks stays counted as running for the rest of the batch: never more than the limit, at worst a
  * held run waits for the next claim.
  * @example
  * const flow = new FlowLimits(request.limits, nowUs);
  * flow.addCounts(counts);
- * const verdicts = candidates.map((c) => flow.judge(c, request.maxRecoveries));
+ * const verdicts = candidates.map((c) => flow.judge(c));
  */
 export class FlowLimits {
   private readonly limits: ReadonlyMap<string, QueueLimit>;
@@ -69,13 +75,10 @@ export class FlowLimits {
   }
 
   /** The verdict on the next candidate; a claim counts towards the limits of the candidates after it. */
-  judge(run: FlowCandidate, maxRecoveries: number | undefined): FlowVerdict {
+  judge(run: FlowCandidate): FlowVerdict {
     const hold = this.holdBack(run);
     if (hold) return { id: run.id, ...hold };
-    if (run.status === "running") {
-      const crashLoop = maxRecoveries !== undefined && run.recoveries + 1 > maxRecoveries;
-      return { id: run.id, action: crashLoop ? "park" : "claim" };
-    }
+    if (run.status === "running") return { id: run.id, action: "claim" };
     for (const key of new Set([null, run.concurrencyKey])) bump(this.taken, "concurrency", run.queue, key);
     if (run.attempts === 0) {
       for (const key of new Set([null, run.rateKey])) bump(this.started, "rateLimit", run.queue, key);

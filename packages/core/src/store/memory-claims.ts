@@ -13,29 +13,51 @@ import type { ClaimedRun, ClaimRequest, Lease, LeaseRenewal, RunRecord } from ".
 export function claimRuns(state: MemoryState, request: ClaimRequest): ClaimedRun[] {
   const now = state.clock.now();
   const due = [...state.runs.values()]
-    .filter((r) => request.workflows.includes(r.workflow) && isDue(r, now))
+    .filter((r) => request.workflows.includes(r.workflow) && isDue(state, r, now))
     .sort((a, b) => b.priority - a.priority || dueTime(a) - dueTime(b));
   const limits = request.limits ?? [];
   const flow = new FlowLimits(limits, now * 1_000);
   if (limits.length > 0) flow.addCounts(groupCounts(state, due.map(toCandidate), request, now));
   const claimed: ClaimedRun[] = [];
+  let suspects = Math.min(request.limit, request.suspects ?? 1);
   for (const run of due) {
     if (claimed.length >= request.limit) break;
-    const verdict = flow.judge(toCandidate(run), request.maxRecoveries);
+    const risky = run.status === "running" || run.suspect === true;
+    if (risky && suspects <= 0) continue;
+    const verdict = flow.judge(toCandidate(run));
     if (verdict.action === "hold") {
       run.heldBy = verdict.heldBy;
       if (verdict.wakeAtUs !== undefined) run.wakeAt = new Date(verdict.wakeAtUs / 1_000);
       continue;
     }
     delete run.heldBy;
-    if (run.status === "running") run.recoveries++;
-    if (verdict.action === "park") {
+    if (risky) suspects--;
+    if (run.status === "running" && takeOver(state, run, request)) {
       park(run, now);
       continue;
+    }
+    if (run.suspect) {
+      state.recoveryDelays.set(run.id, (request.recoveryBackoffMs ?? 0) * 2 ** Math.min(run.recoveries, 6));
     }
     claimed.push(claim(state, run, request, now));
   }
   return claimed;
+}
+
+/**
+ * A takeover from an expired lease: the run becomes a suspect; when it was one already, the crash is
+ * charged to it (starting again at 1 when its journal grew since the last charge). True when it is
+ * charged more than `maxRecoveries` times and must be parked.
+ */
+function takeOver(state: MemoryState, run: RunRecord, request: ClaimRequest): boolean {
+  const charged = run.suspect === true;
+  run.suspect = true;
+  if (!charged) return false;
+  const length = state.journals.get(run.id)?.length ?? 0;
+  const mark = state.crashMarks.get(run.id);
+  run.recoveries = mark !== undefined && length > mark ? 1 : run.recoveries + 1;
+  state.crashMarks.set(run.id, length);
+  return request.maxRecoveries !== undefined && run.recoveries > request.maxRecoveries;
 }
 
 function claim(state: MemoryState, run: RunRecord, request: ClaimRequest, now: number): ClaimedRun {
@@ -67,6 +89,7 @@ function toCandidate(run: RunRecord): FlowCandidate {
     rateKey: run.rateKey ?? null,
     attempts: run.attempts,
     recoveries: run.recoveries,
+    suspect: run.suspect === true,
   };
 }
 
@@ -116,11 +139,19 @@ function park(run: RunRecord, now: number): void {
   run.updatedAt = new Date(now);
 }
 
-function isDue(run: RunRecord, now: number): boolean {
+/** Due now; a suspect whose lease expired only after its backoff (see `ClaimRequest.recoveryBackoffMs`). */
+function isDue(state: MemoryState, run: RunRecord, now: number): boolean {
   if (run.status === "pending" || run.status === "suspended") {
     return run.wakeAt !== undefined && run.wakeAt.getTime() <= now;
   }
-  return run.status === "running" && run.leaseExpiresAt !== undefined && run.leaseExpiresAt.getTime() <= now;
+  const takeover = takeoverAt(state, run);
+  return takeover !== undefined && takeover <= now;
+}
+
+/** When a running run may be taken over: its lease's expiry, after the backoff for a suspect. */
+function takeoverAt(state: MemoryState, run: RunRecord): number | undefined {
+  if (run.status !== "running" || run.leaseExpiresAt === undefined) return undefined;
+  return run.leaseExpiresAt.getTime() + (run.suspect ? (state.recoveryDelays.get(run.id) ?? 0) : 0);
 }
 
 function dueTime(run: RunRecord): number {
@@ -202,11 +233,7 @@ export function nextWakeAt(state: MemoryState, workflows: readonly string[]): Da
   for (const run of state.runs.values()) {
     if (!workflows.includes(run.workflow) || run.heldBy?.startsWith("concurrency:")) continue;
     const at =
-      run.status === "pending" || run.status === "suspended"
-        ? run.wakeAt?.getTime()
-        : run.status === "running"
-          ? run.leaseExpiresAt?.getTime()
-          : undefined;
+      run.status === "pending" || run.status === "suspended" ? run.wakeAt?.getTime() : takeoverAt(state, run);
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
   }
   return earliest === undefined ? undefined : new Date(earliest);
@@ -222,7 +249,7 @@ export function dueStats(
   workflows: readonly string[],
 ): { count: number; oldestDueAt?: Date } {
   const now = state.clock.now();
-  const due = [...state.runs.values()].filter((r) => workflows.includes(r.workflow) && isDue(r, now));
+  const due = [...state.runs.values()].filter((r) => workflows.includes(r.workflow) && isDue(state, r, now));
   const oldest = Math.min(...due.map((r) => dueTime(r)));
   return due.length === 0 ? { count: 0 } : { count: due.length, oldestDueAt: new Date(oldest) };
 }

@@ -10,6 +10,10 @@ export interface MemoryState {
   readonly events: Map<string, EventRecord[]>;
   /** Runs poked while running: they are due again as soon as they suspend. */
   readonly wakePending: Set<string>;
+  /** The journal's length at a run's last charged crash (see `RunRecord.recoveries`). */
+  readonly crashMarks: Map<string, number>;
+  /** How long after its lease expires a running suspect may be taken over (its backoff). */
+  readonly recoveryDelays: Map<string, number>;
 }
 
 /**

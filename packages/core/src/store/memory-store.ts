@@ -44,7 +44,15 @@ class MemoryStore implements Store {
   private readonly createdOrder = new Map<string, number>();
 
   constructor(clock: Clock) {
-    this.state = { clock, runs: new Map(), journals: new Map(), events: new Map(), wakePending: new Set() };
+    this.state = {
+      clock,
+      runs: new Map(),
+      journals: new Map(),
+      events: new Map(),
+      wakePending: new Set(),
+      crashMarks: new Map(),
+      recoveryDelays: new Map(),
+    };
   }
 
   async migrate(): Promise<void> {}
@@ -181,6 +189,8 @@ class MemoryStore implements Store {
     const now = this.state.clock.now();
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
+    delete run.suspect;
+    this.state.recoveryDelays.delete(run.id);
     run.updatedAt = new Date(now);
     if (outcome.status === "continued") {
       run.status = "completed";
@@ -294,6 +304,7 @@ class MemoryStore implements Store {
       this.state.runs.delete(run.id);
       this.state.journals.delete(run.id);
       this.state.events.delete(run.id);
+      this.state.crashMarks.delete(run.id);
       pruned++;
     }
     return pruned;
@@ -346,6 +357,8 @@ class MemoryStore implements Store {
     run.status = "pending";
     run.wakeAt = new Date(now);
     run.recoveries = 0;
+    delete run.suspect;
+    this.state.crashMarks.delete(id);
     run.retryState = {};
     delete run.error;
     delete run.finishedAt;

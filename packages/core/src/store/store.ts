@@ -26,8 +26,16 @@ export interface RunRecord {
   leaseEpoch: number;
   /** Activations so far. */
   attempts: number;
-  /** Claims of a run whose previous holder vanished (crashes), counted apart from step retries. */
+  /**
+   * Crashes charged to the run, counted apart from step retries: a crash of a worker that held it as its one
+   * suspect. Starts again when the journal grew since the last charge.
+   */
   recoveries: number;
+  /**
+   * True from a takeover of an expired lease (its worker crashed or stalled) until an activation of it ends:
+   * a worker holds at most one suspect at a time, so a crash can be charged to it alone.
+   */
+  suspect?: boolean;
   /** Set when cancellation was requested and not yet delivered. */
   cancelReason?: string;
   retryState: RetryState;
@@ -109,8 +117,22 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Only runs of these workflows. */
   workflows: readonly string[];
-  /** Runs that crashed their worker more often than this are parked as `blocked` (code `crash_loop`). */
+  /**
+   * Runs charged with more crashes than this (in a row, with no new journal entry between them) are parked
+   * as `blocked` (code `crash_loop`) instead of claimed.
+   */
   maxRecoveries?: number;
+  /**
+   * At most this many suspects in this claim (default 1): runs whose lease expired, and runs taken over so
+   * and not yet through an activation. A worker asks for one only when it holds none, so that a crash of
+   * the worker is charged to its one suspect and to no other run it held.
+   */
+  suspects?: number;
+  /**
+   * A suspect whose lease expired is taken over this long after the expiry, doubled for each crash already
+   * charged to it (at most 64 times); default 0.
+   */
+  recoveryBackoffMs?: number;
   /**
    * Flow-control limits by queue. A due run its queue's limit holds back is not claimed: it keeps its
    * status, and `heldBy` says which limit holds it (`concurrency:<queue>[/key=<k>]`, counting `running`

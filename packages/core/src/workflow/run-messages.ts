@@ -35,10 +35,10 @@ export function childCancelledMessage(childId: string, message?: string): string
 /**
  * The message of a run parked as `blocked` (code `crash_loop`) after it crashed its worker too often.
  * @example
- * crashLoopMessage("order:42", 6); // "run order:42 crashed its worker 6 times; fix the cause and retry it (durable retry order:42)"
+ * crashLoopMessage("order:42", 6); // "run order:42 crashed its worker 6 times in a row with no new journal entry; fix the cause and retry it (durable retry order:42)"
  */
 export function crashLoopMessage(runId: string, crashes: number | string): string {
-  return `run ${runId} crashed its worker ${crashes} times; fix the cause and retry it (durable retry ${runId})`;
+  return `run ${runId} crashed its worker ${crashes} times in a row with no new journal entry; fix the cause and retry it (durable retry ${runId})`;
 }
 
 /**

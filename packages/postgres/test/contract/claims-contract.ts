@@ -1,6 +1,8 @@
-import { crashLoopError, decode, encode, LeaseLostError, type Store } from "@durable/core";
+import { type ClaimedRun, crashLoopError, decode, encode, LeaseLostError, type Store } from "@durable/core";
 import { expect, it } from "vitest";
 import { claim, errorEntry, newRun, okEntry, running, sleep } from "../helpers.js";
+
+const ids = (claimed: readonly ClaimedRun[]) => claimed.map((c) => c.run.id);
 
 export function claimsContract(store: () => Store): void {
   it("claims due runs of its workflows: leased, with a new epoch, its journal, events and the store's time", async () => {
@@ -54,7 +56,7 @@ export function claimsContract(store: () => Store): void {
     expect((await claim(store())).map((c) => c.run.id)).toEqual(["c", "a", "b"]);
   });
 
-  it("reclaims a run whose lease expired: a recovery, a new epoch, the journal so far", async () => {
+  it("takes over a run whose lease expired: a suspect, not charged, a new epoch, the journal so far", async () => {
     await store().createRun(newRun("r1"));
     const [first] = await claim(store(), { owner: "w1", leaseMs: 200 });
     if (!first) throw new Error("not claimed");
@@ -63,26 +65,110 @@ export function claimsContract(store: () => Store): void {
     await sleep(250);
     const [second] = await claim(store(), { owner: "w2" });
     expect(second?.lease).toEqual({ runId: "r1", owner: "w2", epoch: 2 });
-    expect(second?.run).toMatchObject({ attempts: 2, recoveries: 1, leaseOwner: "w2" });
+    expect(second?.run).toMatchObject({ attempts: 2, recoveries: 0, suspect: true, leaseOwner: "w2" });
     expect(second?.run.startedAt).toEqual(first.run.startedAt);
     expect(second?.journal.map((e) => (e.outcome === "ok" ? decode(e.result) : e.error))).toEqual(["kept"]);
   });
 
-  it("parks a run that crashed its worker more than maxRecoveries times as blocked (crash_loop)", async () => {
+  it("parks a suspect charged with more than maxRecoveries crashes as blocked (crash_loop)", async () => {
     await store().createRun(newRun("r1"));
     await claim(store(), { leaseMs: 1 });
     await sleep(20);
     expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toHaveLength(1);
     await sleep(20);
+    expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toHaveLength(1);
+    await sleep(20);
     expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toEqual([]);
     const run = await store().getRun("r1");
-    expect(run).toMatchObject({ status: "blocked", recoveries: 2, leaseEpoch: 2, attempts: 2 });
+    expect(run).toMatchObject({ status: "blocked", recoveries: 2, leaseEpoch: 3, attempts: 3 });
     expect(run?.error).toMatchObject({ name: "CrashLoopError", code: "crash_loop" });
     expect(run?.error?.message).toContain("r1");
     // Every store writes the message core writes it as.
     expect(run?.error).toEqual(crashLoopError("r1", 2));
     expect(run?.leaseOwner).toBeUndefined();
     expect(run?.wakeAt).toBeUndefined();
+  });
+
+  it("charges a crash to the suspect its worker held, never to the runs beside it", async () => {
+    await store().createRun(newRun("poison"));
+    await claim(store(), { owner: "w1", leaseMs: 1 });
+    await sleep(20);
+    expect(ids(await claim(store(), { owner: "w2", leaseMs: 1 }))).toEqual(["poison"]);
+    for (const id of ["b", "c"]) await store().createRun(newRun(id));
+    expect(ids(await claim(store(), { owner: "w2", leaseMs: 1, suspects: 0 }))).toEqual(["b", "c"]);
+    await sleep(20);
+    // The next workers take the three over one at a time: each claim takes one suspect.
+    for (const owner of ["w3", "w4", "w5"]) expect(await claim(store(), { owner })).toHaveLength(1);
+    const runs = await Promise.all(["poison", "b", "c"].map((id) => store().getRun(id)));
+    expect(runs.map((r) => [r?.id, r?.recoveries, r?.suspect])).toEqual([
+      ["poison", 1, true],
+      ["b", 0, true],
+      ["c", 0, true],
+    ]);
+  });
+
+  it("takes at most `suspects` suspects in one claim, and none when told 0", async () => {
+    for (const id of ["a", "b", "c"]) await store().createRun(newRun(id));
+    await claim(store(), { owner: "w1", leaseMs: 1 });
+    await store().createRun(newRun("fresh"));
+    await sleep(20);
+    expect(ids(await claim(store(), { owner: "w2", suspects: 0 }))).toEqual(["fresh"]);
+    expect(await claim(store(), { owner: "w2", suspects: 0 })).toEqual([]);
+    expect(await claim(store(), { owner: "w3" })).toHaveLength(1);
+    expect(await claim(store(), { owner: "w4", suspects: 2 })).toHaveLength(2);
+  });
+
+  it("starts a suspect's crash count again when its journal grew since the last charge", async () => {
+    await store().createRun(newRun("r1"));
+    await claim(store(), { leaseMs: 500 });
+    await sleep(550);
+    const crashes = async (seq: number) => {
+      const [taken] = await claim(store(), { leaseMs: 500, maxRecoveries: 1 });
+      if (!taken) throw new Error(`r1 not taken over before seq ${seq}`);
+      await store().appendJournal(taken.lease, okEntry(seq));
+      await sleep(550);
+    };
+    for (const seq of [0, 1, 2, 3]) await crashes(seq);
+    expect(await store().getRun("r1")).toMatchObject({ status: "running", recoveries: 1 });
+    const [again] = await claim(store(), { leaseMs: 1, maxRecoveries: 1 });
+    expect(again?.journal).toHaveLength(4);
+    await sleep(20);
+    expect(await claim(store(), { maxRecoveries: 1 })).toEqual([]);
+    expect(await store().getRun("r1")).toMatchObject({ status: "blocked", recoveries: 2 });
+  });
+
+  it("takes over a suspect whose lease expired only after its backoff, and says when", async () => {
+    await store().createRun(newRun("r1"));
+    await claim(store(), { leaseMs: 1 });
+    await sleep(20);
+    // Not a suspect yet: taken over at once; the claim sets the backoff of its next takeover.
+    expect(await claim(store(), { leaseMs: 1, recoveryBackoffMs: 1 })).toHaveLength(1);
+    await sleep(20);
+    expect(await claim(store(), { leaseMs: 1, recoveryBackoffMs: 60_000 })).toHaveLength(1);
+    await sleep(20);
+    expect(await claim(store())).toEqual([]);
+    const run = await store().getRun("r1");
+    expect(run?.recoveries).toBe(1);
+    // Charged once: twice the backoff after the lease's expiry.
+    expect((await store().nextWakeAt(["w"]))?.getTime()).toBe(
+      (run?.leaseExpiresAt?.getTime() ?? 0) + 120_000,
+    );
+  });
+
+  it("clears a suspect once an activation of it ends", async () => {
+    await store().createRun(newRun("r1"));
+    await claim(store(), { leaseMs: 1 });
+    await sleep(20);
+    const [taken] = await claim(store());
+    if (!taken) throw new Error("not taken over");
+    await store().finishRun(taken.lease, {
+      status: "suspended",
+      wakeAt: new Date(0),
+      retryState: {},
+      waitingFor: [],
+    });
+    expect((await store().getRun("r1"))?.suspect).toBeUndefined();
+    expect(await claim(store(), { suspects: 0 })).toHaveLength(1);
   });
 
   it("appends journal entries fenced by the lease and returns the store's time of each", async () => {

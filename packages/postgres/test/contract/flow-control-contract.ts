@@ -71,7 +71,7 @@ export function flowControlContract(store: () => Store): void {
     await sleep(20);
     await store().createRun(newRun("b", { queue: "q" }));
     const [again] = await claim(store(), { limits });
-    expect(again?.run).toMatchObject({ id: "a", recoveries: 1 });
+    expect(again?.run).toMatchObject({ id: "a", recoveries: 0, suspect: true });
     expect((await store().getRun("b"))?.heldBy).toBe("concurrency:q");
   });
 
