@@ -14,12 +14,16 @@ export const WORKER_POOL_SIZE = Number(process.env.BENCH_POOL ?? 10);
 /** A fresh database for one measured run, with a counting worker pool and an uncounted one. */
 export interface BenchDatabase {
   readonly url: string;
+  /** The database's name (its backends' CPU is read from /proc by it). */
+  readonly name: string;
   /** The worker's pool: its statements are counted. */
   readonly pool: CountingPool;
   /** The worker's store, on `pool`. */
   readonly store: Store;
-  /** A store for starting runs, on its own connections (not counted). */
+  /** A store for starting runs, on its own connections (counted apart, in `clientPool`). */
   readonly clientStore: Store;
+  /** The starting store's pool. */
+  readonly clientPool: CountingPool;
   /** The logger of the worker and the stores: counts warnings by message. */
   readonly logger: ReturnType<typeof countingLogger>;
   /** An uncounted connection to observe the database. */
@@ -75,13 +79,16 @@ export async function createBenchDatabase(
   const pool = new CountingPool({ connectionString: url.toString(), max: poolSize + 1, keepAlive: true });
   // Migrated once below through clientStore, so the counted store spends no statement on migrations.
   const store = postgresStore({ pool, logger, migrate: false });
-  const clientStore = postgresStore({ connectionString: url.toString(), poolSize: 8, listen: false, logger });
+  const clientPool = new CountingPool({ connectionString: url.toString(), max: 16, keepAlive: true });
+  const clientStore = postgresStore({ pool: clientPool, listen: false, logger });
   await clientStore.migrate();
   const observer = new pg.Client({ connectionString: url.toString() });
   await observer.connect();
   return {
     url: url.toString(),
+    name,
     pool,
+    clientPool,
     store,
     clientStore,
     observer,
@@ -90,6 +97,7 @@ export async function createBenchDatabase(
       await store.close();
       await pool.end();
       await clientStore.close();
+      await clientPool.end();
       await observer.end();
       await dropWhenIdle(name);
     },

@@ -1,5 +1,5 @@
 // `npm run bench`: each workload BENCH_REPEATS times (at least 3), each run on a fresh database.
-// BENCH_ONLY=ceiling,store,w1,w2,w3,replay picks workloads (for profiling one with `node --cpu-prof`).
+// BENCH_ONLY=ceiling,store,w1,w1easy,w2,w3,w5,replay picks workloads (for profiling one with `node --cpu-prof`).
 import { loadavg } from "node:os";
 import { type BenchDatabase, createBenchDatabase, SERVER_URL, WORKER_POOL_SIZE } from "./bench-database.js";
 import { WORKER_SETTINGS } from "./bench-worker.js";
@@ -9,12 +9,14 @@ import { emptyResults } from "./results.js";
 import { summary } from "./summary.js";
 import { measureReplay } from "./workloads/replay-statements.js";
 import { measureStoreCalls } from "./workloads/store-calls.js";
+import { runW1Interleaved } from "./workloads/w1-interleaved.js";
 import { runW1 } from "./workloads/w1-steps.js";
 import { runW2 } from "./workloads/w2-burst.js";
 import { runW3 } from "./workloads/w3-lateness.js";
+import { runW5 } from "./workloads/w5-producers.js";
 
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 3));
-const ONLY = new Set((process.env.BENCH_ONLY ?? "ceiling,store,w1,w2,w3,replay").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "ceiling,store,w1,w1easy,w2,w3,w5,replay").split(","));
 const CEILING_MS = 3_000;
 const results = emptyResults();
 
@@ -54,8 +56,12 @@ for (let i = 1; i <= REPEATS; i++) {
     line.push(`appends ${fmt(results.store.at(-1)?.appendsPerSecond ?? 0)}/s`);
   }
   if (ONLY.has("w1")) {
+    results.w1Interleaved.push(await onFreshDatabase(runW1Interleaved));
+    line.push(`W1 ${fmt(results.w1Interleaved.at(-1)?.stepsPerSecond ?? 0)} steps/s`);
+  }
+  if (ONLY.has("w1easy")) {
     results.w1.push(await onFreshDatabase(runW1));
-    line.push(`W1 ${fmt(results.w1.at(-1)?.stepsPerSecond ?? 0)} steps/s`);
+    line.push(`W1 precreated ${fmt(results.w1.at(-1)?.stepsPerSecond ?? 0)} steps/s`);
   }
   if (ONLY.has("w2")) {
     results.w2.push(await onFreshDatabase(runW2));
@@ -64,6 +70,13 @@ for (let i = 1; i <= REPEATS; i++) {
   if (ONLY.has("w3")) {
     results.w3.push(await onFreshDatabase(runW3));
     line.push(`W3 p99 ${fmt(results.w3.at(-1)?.p99 ?? 0)} ms`);
+  }
+  if (ONLY.has("w5")) {
+    results.w5x1.push(await onFreshDatabase((db) => runW5(db, 1)));
+    results.w5x3.push(await onFreshDatabase((db) => runW5(db, 3)));
+    line.push(
+      `W5 ${fmt(results.w5x1.at(-1)?.stepsPerSecond ?? 0)} / ${fmt(results.w5x3.at(-1)?.stepsPerSecond ?? 0)} steps/s`,
+    );
   }
   if (ONLY.has("replay")) {
     results.replay.push(await onFreshDatabase(measureReplay));

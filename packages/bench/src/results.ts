@@ -1,7 +1,6 @@
+import type { ShapeResult } from "./shape.js";
 import type { ReplayResult } from "./workloads/replay-statements.js";
 import type { StoreCallsResult } from "./workloads/store-calls.js";
-import type { W1Result } from "./workloads/w1-steps.js";
-import type { W2Result } from "./workloads/w2-burst.js";
 import type { W3Result } from "./workloads/w3-lateness.js";
 
 /** Every measured run of every workload, in order. */
@@ -11,8 +10,14 @@ export interface Results {
   /** The ceiling again, each INSERT sending a NOTIFY as the store's createRun and finishRun do. */
   notify1: number[];
   notify16: number[];
-  w1: W1Result[];
-  w2: W2Result[];
+  /** W1, easy shape: every run created before the worker starts. */
+  w1: ShapeResult[];
+  /** W1, users' shape: starts awaited one by one while the worker runs. */
+  w1Interleaved: ShapeResult[];
+  w2: ShapeResult[];
+  /** W5 with 1 and with 3 worker processes. */
+  w5x1: ShapeResult[];
+  w5x3: ShapeResult[];
   w3: W3Result[];
   replay: ReplayResult[];
   /** The hot-path store calls alone, on 1 and on 10 lanes. */
@@ -29,7 +34,10 @@ export function emptyResults(): Results {
     notify1: [],
     notify16: [],
     w1: [],
+    w1Interleaved: [],
     w2: [],
+    w5x1: [],
+    w5x3: [],
     w3: [],
     replay: [],
     store: [],

@@ -1,10 +1,12 @@
 import { breakdown, figure, fmt, verdict } from "./report.js";
 import type { Results } from "./results.js";
+import { shapeLines } from "./shape-report.js";
 import { median } from "./stats.js";
 import { REPLAY_RUNS } from "./workloads/replay-statements.js";
 import { W1_RUNS, W1_STEPS } from "./workloads/w1-steps.js";
 import { W2_RUNS } from "./workloads/w2-burst.js";
 import { W3_RUNS, W3_SLEEP } from "./workloads/w3-lateness.js";
+import { W5_PRODUCERS, W5_RUNS, W5_STEPS } from "./workloads/w5-producers.js";
 
 /** The closing report: medians, every run's value, targets, ratios to the ceiling, statements. */
 export function summary(r: Results, repeats: number): string[] {
@@ -34,40 +36,29 @@ export function summary(r: Results, repeats: number): string[] {
       `            finishRun (NOTIFY) ${figure(runs.map((x) => x.finishesPerSecond))}`,
     );
   }
-  const w1Median = [...r.w1].sort((a, b) => a.stepsPerSecond - b.stepsPerSecond)[Math.floor(r.w1.length / 2)];
-  if (w1Median) {
-    const steps = median(r.w1.map((x) => x.stepsPerSecond));
+  lines.push(
+    ...shapeLines(
+      `W1, users' shape: ${W1_RUNS} × ${W1_STEPS} steps, starts awaited one by one while one worker runs`,
+      r.w1Interleaved,
+    ),
+    ...shapeLines(
+      `W1, easy shape (precreated): ${W1_RUNS} × ${W1_STEPS} steps created, then one worker`,
+      r.w1,
+    ),
+    ...shapeLines(`W2: ${fmt(W2_RUNS)} one-step workflows, every start in flight at once, one worker`, r.w2),
+    ...shapeLines(
+      `W5: ${W5_PRODUCERS} producers awaiting each start, ${W5_RUNS} × ${W5_STEPS} steps, 1 worker process`,
+      r.w5x1,
+    ),
+    ...shapeLines(`W5: the same, 3 worker processes`, r.w5x3),
+  );
+  if (r.ceiling1.length > 0 && r.w1Interleaved.length > 0)
     lines.push(
-      "",
-      `W1: ${W1_RUNS} workflows × ${W1_STEPS} trivial steps, one worker`,
-      `  workflows/s: ${figure(r.w1.map((x) => x.workflowsPerSecond))}`,
-      `  steps/s:     ${figure(r.w1.map((x) => x.stepsPerSecond))}   target ≥ 5,500: ${verdict(steps >= 5_500)}`,
-      `  ratio:       ${ratio(steps)}`,
-      `  statements per step (live): ${figure(
-        r.w1.map((x) => x.statementsPerStep),
-        3,
-      )}`,
-      "  statements of the median run by kind (count, per step, mean latency from send to result):",
-      ...breakdown(w1Median.tally, W1_RUNS * W1_STEPS, "step"),
-    );
-  }
-  if (r.w2.length > 0) {
-    const rate = median(r.w2.map((x) => x.workflowsPerSecond));
-    lines.push(
-      "",
-      `W2: ${fmt(W2_RUNS)} one-step workflows started at once, one worker`,
-      `  workflows/s: ${figure(r.w2.map((x) => x.workflowsPerSecond))}   target ≥ 3,000: ${verdict(rate >= 3_000)}`,
-      `  seconds:     ${figure(
-        r.w2.map((x) => x.seconds),
+      `  W1 users' shape: start p50 ÷ 1-connection INSERT+COMMIT latency: ${fmt(
+        median(r.w1Interleaved.map((x) => x.startP50)) / (1000 / c1),
         2,
-      )}`,
-      `  of which starting them (client.start, 64 in flight): ${figure(
-        r.w2.map((x) => x.startSeconds),
-        2,
-      )} s`,
-      `  ratio:       ${ratio(rate)} (one step each: steps/s = workflows/s)`,
+      )} (target ≤ 3)`,
     );
-  }
   if (r.w3.length > 0) {
     const p99 = median(r.w3.map((x) => x.p99));
     lines.push(
@@ -78,7 +69,9 @@ export function summary(r: Results, repeats: number): string[] {
       `  p99: ${figure(r.w3.map((x) => x.p99))}   target ≤ 50: ${verdict(p99 <= 50)}`,
       `  max: ${figure(r.w3.map((x) => x.max))}`,
       `  seen suspended in the database while sleeping: ${r.w3.map((x) => `${x.seenSuspended}/${W3_RUNS}`).join(", ")}`,
+      `  starts that arrived after the first wake: ${r.w3.map((x) => x.startsAfterFirstWake).join(", ")}`,
       `  ratio: ${ratio(median(r.w3.map((x) => (2 * W3_RUNS) / x.seconds)))} (2 steps a run; the sleep dominates)`,
+      ...shapeLines("  W3 start latency and cost", r.w3).slice(4),
     );
   }
   const replay = r.replay[0];
