@@ -1,5 +1,5 @@
 // `npm run bench`: each workload BENCH_REPEATS times (at least 3), each run on a fresh database.
-// BENCH_ONLY=ceiling,store,w1,w1easy,w2,w3,w5,replay picks workloads (for profiling one with `node --cpu-prof`).
+// BENCH_ONLY=ceiling,store,w1,w1shared,w1easy,w2,w3,w5,replay picks workloads (for profiling one with `node --cpu-prof`).
 import { loadavg } from "node:os";
 import { type BenchDatabase, createBenchDatabase, SERVER_URL, WORKER_POOL_SIZE } from "./bench-database.js";
 import { WORKER_SETTINGS } from "./bench-worker.js";
@@ -16,7 +16,9 @@ import { runW3 } from "./workloads/w3-lateness.js";
 import { runW5 } from "./workloads/w5-producers.js";
 
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 3));
-const ONLY = new Set((process.env.BENCH_ONLY ?? "ceiling,store,w1,w1easy,w2,w3,w5,replay").split(","));
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? "ceiling,store,w1,w1shared,w1easy,w2,w3,w5,replay").split(","),
+);
 const CEILING_MS = 3_000;
 const results = emptyResults();
 
@@ -58,6 +60,10 @@ for (let i = 1; i <= REPEATS; i++) {
   if (ONLY.has("w1")) {
     results.w1Interleaved.push(await onFreshDatabase(runW1Interleaved));
     line.push(`W1 ${fmt(results.w1Interleaved.at(-1)?.stepsPerSecond ?? 0)} steps/s`);
+  }
+  if (ONLY.has("w1shared")) {
+    results.w1SharedStore.push(await onFreshDatabase((db) => runW1Interleaved(db, true)));
+    line.push(`W1 one store ${fmt(results.w1SharedStore.at(-1)?.stepsPerSecond ?? 0)} steps/s`);
   }
   if (ONLY.has("w1easy")) {
     results.w1.push(await onFreshDatabase(runW1));

@@ -14,6 +14,8 @@ export interface Results {
   w1: ShapeResult[];
   /** W1, users' shape: starts awaited one by one while the worker runs. */
   w1Interleaved: ShapeResult[];
+  /** The same, the starts sharing the worker's store. */
+  w1SharedStore: ShapeResult[];
   w2: ShapeResult[];
   /** W5 with 1 and with 3 worker processes. */
   w5x1: ShapeResult[];
@@ -35,6 +37,7 @@ export function emptyResults(): Results {
     notify16: [],
     w1: [],
     w1Interleaved: [],
+    w1SharedStore: [],
     w2: [],
     w5x1: [],
     w5x3: [],

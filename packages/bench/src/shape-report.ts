@@ -51,6 +51,13 @@ export function shapeLines(title: string, runs: readonly ShapeResult[]): string[
       pick((x) => x.statementsPerRun),
       2,
     )} (workers + starts)`,
+    `  event-loop delay:   p50 ${figure(
+      pick((x) => x.loopDelayP50),
+      1,
+    )} ms, p99 ${figure(
+      pick((x) => x.loopDelayP99),
+      1,
+    )} ms`,
     `  load average:       ${runs.map((x) => x.load.toFixed(1)).join(" / ")}`,
   );
   if (middle && middle.tally.total > 0) {

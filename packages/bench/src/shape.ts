@@ -1,4 +1,5 @@
 import { loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { BenchDatabase } from "./bench-database.js";
 import { cpuWindow } from "./cpu.js";
 import type { StatementTally } from "./statement-counter.js";
@@ -24,6 +25,9 @@ export interface ShapeResult {
   statementsPerRun: number;
   /** The workers' statements by kind. */
   tally: StatementTally;
+  /** This process's event-loop delay, ms: how long a ready callback (a start's reply) waited. */
+  loopDelayP50: number;
+  loopDelayP99: number;
   /** The one-minute load average when the window closed. */
   load: number;
 }
@@ -53,9 +57,12 @@ export async function measureShape(
   db.pool.reset();
   db.clientPool.reset();
   const spent = cpuWindow(db.name);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const started = performance.now();
   const out = await body();
   const seconds = (performance.now() - started) / 1000;
+  loop.disable();
   const cpu = spent(out.childCpuSeconds ?? 0);
   const tally = db.pool.reset();
   const workerStatements = tally.total + (out.childStatements ?? 0);
@@ -74,6 +81,8 @@ export async function measureShape(
     statementsPerStep: workerStatements / steps,
     statementsPerRun: (workerStatements + db.clientPool.reset().total) / runs,
     tally,
+    loopDelayP50: loop.percentile(50) / 1e6,
+    loopDelayP99: loop.percentile(99) / 1e6,
     load: loadavg()[0] ?? Number.NaN,
   };
 }

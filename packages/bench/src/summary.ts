@@ -41,6 +41,7 @@ export function summary(r: Results, repeats: number): string[] {
       `W1, users' shape: ${W1_RUNS} × ${W1_STEPS} steps, starts awaited one by one while one worker runs`,
       r.w1Interleaved,
     ),
+    ...shapeLines("W1, users' shape, the starts sharing the worker's store and pool", r.w1SharedStore),
     ...shapeLines(
       `W1, easy shape (precreated): ${W1_RUNS} × ${W1_STEPS} steps created, then one worker`,
       r.w1,

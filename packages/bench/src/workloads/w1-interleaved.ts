@@ -10,16 +10,19 @@ import { W1_RUNS, W1_STEPS } from "./w1-steps.js";
 /**
  * W1 in the users' shape: one worker is running; 500 runs of 10 trivial steps are started one by one, each
  * `client.start` awaited before the next, while the worker executes the earlier ones. Timed from the
- * first start to the last completion.
+ * first start to the last completion. With `sharedStore` the starts share the worker's store (its
+ * statements then count as the worker's).
  * @example
  * const { stepsPerSecond, startP50 } = await runW1Interleaved(db);
  */
-export async function runW1Interleaved(db: BenchDatabase): Promise<ShapeResult> {
+export async function runW1Interleaved(db: BenchDatabase, sharedStore = false): Promise<ShapeResult> {
+  // sharedStore: the starts go through the worker's own store and pool, as in one process with one store
+  const starter = sharedStore ? db.store : db.clientStore;
   const worker = benchWorker(db.store, db.logger);
   await worker.start();
   const result = await measureShape(db, W1_RUNS, W1_STEPS, async () => {
     const started = performance.now();
-    const startLatencies = await startRuns(db.clientStore, trivialSteps, { steps: W1_STEPS }, W1_RUNS, 1);
+    const startLatencies = await startRuns(starter, trivialSteps, { steps: W1_STEPS }, W1_RUNS, 1);
     const startSeconds = (performance.now() - started) / 1000;
     await waitUntil(
       "W1 runs to complete",
