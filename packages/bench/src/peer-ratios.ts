@@ -98,11 +98,15 @@ function parse(log: string): PeerResult[] {
     .map((line) => JSON.parse(line) as PeerResult);
 }
 
-function medianOf(results: PeerResult[], metric: Metric, peer: string): number | undefined {
-  const values = results
+function valuesOf(results: PeerResult[], metric: Metric, peer: string): number[] {
+  return results
     .filter((r) => r.peer === peer && r.workload === metric.workload)
     .map(metric.value)
     .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+}
+
+function medianOf(results: PeerResult[], metric: Metric, peer: string): number | undefined {
+  const values = valuesOf(results, metric, peer);
   return values.length === 0 ? undefined : median(values);
 }
 
@@ -127,14 +131,14 @@ export function peerRatios(log: string): string[] {
   for (const metric of METRICS) {
     const ours = medianOf(results, metric, "durable");
     const theirs = peers
-      .map((p) => ({ peer: p, value: medianOf(results, metric, p) }))
-      .filter((x): x is { peer: string; value: number } => x.value !== undefined)
+      .map((p) => ({ peer: p, value: medianOf(results, metric, p), n: valuesOf(results, metric, p).length }))
+      .filter((x): x is { peer: string; value: number; n: number } => x.value !== undefined)
       .sort((a, b) => (metric.higherIsBetter ? b.value - a.value : a.value - b.value));
     const best = theirs[0];
     if (ours === undefined || !best) continue;
     const better = metric.higherIsBetter ? "higher is better" : "lower is better";
     lines.push(
-      `  ${metric.label.padEnd(22)} ${fmt(ours, metric.digits).padStart(10)} ${fmt(best.value, metric.digits).padStart(10)}  ${best.peer.padEnd(16)} ${fmt(ours / best.value, 2)}× (${better}; ${theirs.map((t) => `${t.peer} ${fmt(t.value, metric.digits)}`).join(", ")})`,
+      `  ${metric.label.padEnd(22)} ${fmt(ours, metric.digits).padStart(10)} ${fmt(best.value, metric.digits).padStart(10)}  ${best.peer.padEnd(16)} ${fmt(ours / best.value, 2)}× (${better}; ${theirs.map((t) => `${t.peer} ${fmt(t.value, metric.digits)}${t.n < reps ? ` (n=${t.n})` : ""}`).join(", ")})`,
     );
   }
   const floor = (variant: string) =>
