@@ -2,19 +2,28 @@
 // best peer per workload from the medians of that one run. The peers' folder is never written: without
 // node_modules it is copied to a temporary directory and installed there with `npm ci`.
 // Flags: --reps=N (default 3) · --from=<log> (only summarise a saved side-by-side output)
-// PEERS_BENCH names the peers' folder (default: ../shared/peers-bench beside the checkout).
+// PEERS_BENCH names the peers' folder (default: the nearest shared/peers-bench beside the checkout or a parent).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { peerRatios } from "./peer-ratios.js";
 
 const checkout = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
+/** PEERS_BENCH, else the nearest `shared/peers-bench` beside the checkout or one of its parents. */
+function peersFolder(): string {
+  if (process.env.PEERS_BENCH) return resolve(process.env.PEERS_BENCH);
+  for (let dir = dirname(checkout); ; dir = dirname(dir)) {
+    const candidate = join(dir, "shared", "peers-bench");
+    if (existsSync(candidate) || dirname(dir) === dir) return candidate;
+  }
+}
+
 function preparedPeers(): { dir: string; cleanup: () => void } {
-  const source = resolve(process.env.PEERS_BENCH ?? join(checkout, "..", "shared", "peers-bench"));
+  const source = peersFolder();
   if (!existsSync(join(source, "side-by-side.mjs")))
     throw new Error(`no side-by-side.mjs in ${source}: set PEERS_BENCH to the peers-bench folder`);
   if (existsSync(join(source, "node_modules"))) return { dir: source, cleanup: () => {} };
