@@ -1,5 +1,5 @@
 import type { ClaimedRun, ClaimRequest } from "@durable/core";
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { type ClaimRow, claimDue, recoveryDue, toClaimedRuns } from "./claim-due.js";
 import type { SqlContext } from "./database.js";
 import { claimLimited } from "./limited-claim.js";
