@@ -124,10 +124,13 @@ export const which = workflow({ name: "which" }, async (ctx) => ctx.call("say", 
     await project.remove();
   });
 
-  it("runs new runs with the new code after a file the workflows import changes", async () => {
-    const dev = spawnCli(project, ["dev", "--port", "0", "--no-dashboard"]);
+  it("runs new runs with the new code after a file the workflows import changes, and the dashboard lists the new workflows", async () => {
+    const dev = spawnCli(project, ["dev", "--port", "0"]);
     try {
       await waitForOutput(dev, "the worker", /^worker running which; Ctrl-C to stop$/m);
+      const board = (
+        await waitForOutput(dev, "the dashboard", /^dashboard on (http:\/\/127\.0\.0\.1:\d+\/)$/m)
+      )[1];
       const before = await cli(project, "start", "which", "--wait");
       expect(before.stdout).toBe('"before"\n');
       await writeFile(join(project.dir, "src", "words.ts"), 'export const WORD = "after";\n');
@@ -136,6 +139,24 @@ export const which = workflow({ name: "which" }, async (ctx) => ctx.call("say", 
       const after = await cli(project, "start", "which", "--wait");
       expect(after.code, after.stderr).toBe(0);
       expect(after.stdout).toBe('"after"\n');
+
+      await writeFile(
+        join(project.dir, "src", "flows.ts"),
+        `import { workflow } from "@durable/core";
+import { WORD } from "./words.js";
+export const which = workflow({ name: "which" }, async (ctx) => ctx.call("say", () => WORD));
+export const added = workflow({ name: "added" }, async (ctx) => ctx.call("say", () => "new"));
+`,
+      );
+      await waitForOutput(
+        dev,
+        "the second reload",
+        /^reloaded: worker running (added, which|which, added)$/m,
+      );
+      const listed = await fetch(`${board}api/workflows`);
+      const { workflows } = (await listed.json()) as { workflows: { name: string; registered?: boolean }[] };
+      expect(workflows.map((w) => w.name).sort()).toEqual(["added", "which"]);
+      expect((await cli(project, "start", "added", "--wait")).stdout).toBe('"new"\n');
       await stop(dev);
     } finally {
       if (dev.output().code === null) dev.child.kill("SIGKILL");

@@ -88,9 +88,11 @@ describe("the durable command line", () => {
     "prints zsh and fish scripts those shells accept",
     async () => {
       const zsh = await cli(project, "completion", "zsh");
-      expect(spawnSync("zsh", ["-n"], { input: zsh.stdout }).status).toBe(0);
+      await writeFile(join(project.dir, "_durable"), zsh.stdout);
+      expect(spawnSync("zsh", ["-n", join(project.dir, "_durable")]).status).toBe(0);
       const fish = await cli(project, "completion", "fish");
-      expect(spawnSync("fish", ["-n"], { input: fish.stdout }).status).toBe(0);
+      await writeFile(join(project.dir, "durable.fish"), fish.stdout);
+      expect(spawnSync("fish", ["-n", join(project.dir, "durable.fish")]).status).toBe(0);
       const completed = spawnSync("fish", ["-c", `${fish.stdout}\ncomplete -C "durable show x --fo"`], {
         encoding: "utf8",
       });

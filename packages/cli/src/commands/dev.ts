@@ -22,19 +22,28 @@ const progress: DevService = {
     }),
 };
 
-/** Serves the web UI beside the worker, over the worker's own store. */
-const dashboard: DevService = {
-  name: "dashboard",
-  start: async (context) => {
-    const flags = context.options as DashboardFlags & { dashboard?: boolean };
-    if (flags.dashboard === false) return { stop: async () => {} };
-    const schedules = context.config.schedules ?? [];
-    const server = await startDashboard(context.store, context.workflows, flags, context.logger, schedules);
+/**
+ * Serves the web UI beside the worker, over the worker's own store; `port` serves it again where it was
+ * (after a reload, with the new workflows).
+ */
+async function serveDevDashboard(
+  context: DevContext,
+  port?: number,
+): Promise<{ stop(): Promise<void>; port?: number }> {
+  const flags = context.options as DashboardFlags & { dashboard?: boolean };
+  if (flags.dashboard === false) return { stop: async () => {} };
+  const server = await startDashboard(
+    context.store,
+    context.workflows,
+    port === undefined ? flags : { ...flags, port },
+    context.logger,
+  );
+  if (port === undefined) {
     context.print(`dashboard on ${server.url}`);
     if (server.loginUrl) context.print(`log in once with ${server.loginUrl}`);
-    return { stop: () => server.close() };
-  },
-};
+  }
+  return { stop: () => server.close(), port: Number(new URL(server.url).port) };
+}
 
 type DevOptions = CommonOptions & WorkerFlags & { watch?: boolean };
 
@@ -76,8 +85,9 @@ export function registerDev(program: Command, extra: readonly DevService[] = [])
     };
     const running: { stop(): Promise<void> }[] = [];
     try {
-      for (const service of [dashboard, progress, ...devServices(extra)])
-        running.push(await service.start(context));
+      let board = await serveDevDashboard(context);
+      running.push({ stop: () => board.stop() });
+      for (const service of [progress, ...devServices(extra)]) running.push(await service.start(context));
       const runs = session.loaded.config.dev?.runs ?? [];
       const started = await startDevRuns(host.client, host.workflows, runs, session.logger);
       if (started.existing > 0) {
@@ -85,7 +95,15 @@ export function registerDev(program: Command, extra: readonly DevService[] = [])
           `dev.runs: ${started.created} started, ${started.existing} carried on from an earlier durable dev`,
         );
       }
-      if (options.watch !== false) running.push(reloadOnChange({ session, flags: options, host, print }));
+      // The dashboard lists and starts the workflows it was given: after a reload it serves the new ones.
+      const onReloaded = async () => {
+        await board.stop();
+        const reloaded = { ...context, client: host.client, workflows: host.workflows };
+        board = await serveDevDashboard(reloaded, board.port);
+      };
+      if (options.watch !== false) {
+        running.push(reloadOnChange({ session, flags: options, host, print, onReloaded }));
+      }
       await signal;
     } finally {
       for (const service of running.reverse()) await service.stop().catch(() => {});

@@ -13,7 +13,7 @@ export interface ReloadOptions {
   host: WorkerHost;
   print: (line: string) => void;
   /** Called after each reload that succeeded. */
-  onReloaded?: (host: WorkerHost) => void;
+  onReloaded?: (host: WorkerHost) => Promise<void> | void;
 }
 
 function shown(files: readonly string[]): string {
@@ -57,8 +57,8 @@ export function reloadOnChange(options: ReloadOptions): { stop(): Promise<void> 
     host.worker = await startWorker(session, host.db, workflows, options.flags);
     host.workflows = workflows;
     host.client = new Client({ store: host.db.store, workflows });
+    await options.onReloaded?.(host);
     print(`reloaded: worker running ${workflows.map((w) => w.name).join(", ") || "no workflows"}`);
-    options.onReloaded?.(host);
   };
 
   // One reload at a time, in order: a save during a reload reloads again after it.
