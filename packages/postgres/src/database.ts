@@ -31,6 +31,7 @@ export interface RunRow {
   waiting_for: string[];
   wake_pending: boolean;
   suspect: boolean;
+  isolated: boolean;
   crash_mark: number | null;
   recovery_delay_ms: number;
   created_seq: string;

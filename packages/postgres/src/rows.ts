@@ -36,6 +36,7 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.started_at !== null) run.startedAt = toDate(row.started_at);
   if (row.finished_at !== null) run.finishedAt = toDate(row.finished_at);
   if (row.suspect) run.suspect = true;
+  if (row.isolated) run.isolated = true;
   return run;
 }
 

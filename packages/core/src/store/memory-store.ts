@@ -190,6 +190,7 @@ class MemoryStore implements Store {
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
     delete run.suspect;
+    delete run.isolated;
     this.state.recoveryDelays.delete(run.id);
     run.updatedAt = new Date(now);
     if (outcome.status === "continued") {
@@ -358,6 +359,7 @@ class MemoryStore implements Store {
     run.wakeAt = new Date(now);
     run.recoveries = 0;
     delete run.suspect;
+    delete run.isolated;
     this.state.crashMarks.delete(id);
     run.retryState = {};
     delete run.error;

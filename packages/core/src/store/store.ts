@@ -28,14 +28,16 @@ export interface RunRecord {
   attempts: number;
   /**
    * Crashes charged to the run, counted apart from step retries: a crash of a worker that held it as its one
-   * suspect. Starts again when the journal grew since the last charge.
+   * isolated run. Starts again when the journal grew since the last charge.
    */
   recoveries: number;
-  /**
-   * True from a takeover of an expired lease (its worker crashed or stalled) until an activation of it ends:
-   * a worker holds at most one suspect at a time, so a crash can be charged to it alone.
-   */
+  /** True from a takeover of an expired lease (its worker crashed or stalled) until an activation of it ends. */
   suspect?: boolean;
+  /**
+   * A suspect taken over again (its worker died again) is isolated until an activation of it ends: a worker
+   * holds at most one isolated run at a time, so a crash of that worker is charged to it alone.
+   */
+  isolated?: boolean;
   /** Set when cancellation was requested and not yet delivered. */
   cancelReason?: string;
   retryState: RetryState;
@@ -123,14 +125,15 @@ export interface ClaimRequest {
    */
   maxRecoveries?: number;
   /**
-   * At most this many suspects in this claim (default 1): runs whose lease expired, and runs taken over so
-   * and not yet through an activation. A worker asks for one only when it holds none, so that a crash of
-   * the worker is charged to its one suspect and to no other run it held.
+   * At most this many isolated runs in this claim (default 1): suspects whose lease expired (they become
+   * isolated), and isolated runs released or woken. A worker asks for one only when it holds none, so that
+   * a crash of the worker is charged to its one isolated run and to no other run it held. Runs taken over
+   * for the first time (they become suspects) are claimed like any due run.
    */
   suspects?: number;
   /**
-   * A suspect whose lease expired is taken over this long after the expiry, doubled for each crash already
-   * charged to it (at most 64 times); default 0.
+   * An isolated run whose lease expired is taken over this long after the expiry, doubled for each crash
+   * already charged to it (at most 64 times); set by the claim that takes it. Default 0.
    */
   recoveryBackoffMs?: number;
   /**
