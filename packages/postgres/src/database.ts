@@ -64,6 +64,7 @@ export interface EventRow {
   payload: Encoded;
   created_at: Date | string;
   consumed_seq: number | null;
+  key: string | null;
 }
 
 /** A row of `<schema>.migrations`. */

@@ -67,6 +67,7 @@ export function toEventRecord(row: EventRow): EventRecord {
     createdAt: toDate(row.created_at),
   };
   if (row.consumed_seq !== null) event.consumedSeq = row.consumed_seq;
+  if (row.key !== null && row.key !== undefined) event.key = row.key;
   return event;
 }
 

@@ -93,6 +93,8 @@ export interface EventRecord {
   createdAt: Date;
   /** The journal seq that consumed it. */
   consumedSeq?: number;
+  /** The sender's idempotency key (`sendEvent(..., { id })`): one event per run and key. */
+  key?: string;
 }
 
 /** The right to write a run's journal: held by one worker, fenced by `epoch`. */
@@ -230,9 +232,15 @@ export interface Store {
   /**
    * Keeps an event for a run (until consumed) and wakes the run if it waits for that name; a running
    * run is told through a notification, and the wake is remembered if it suspends meanwhile.
-   * Returns undefined when no run has that id.
+   * Returns undefined when no run has that id. With `key`, a repeat of a key the run already has stores
+   * nothing, wakes nothing and returns the event stored first.
    */
-  sendEvent(runId: string, name: string, payload: Encoded): Promise<EventRecord | undefined>;
+  sendEvent(
+    runId: string,
+    name: string,
+    payload: Encoded,
+    options?: { key?: string },
+  ): Promise<EventRecord | undefined>;
   /** Events of a run not consumed yet, oldest first. */
   readEvents(runId: string): Promise<EventRecord[]>;
   /** Wakes a run now (a child finished, ...); remembered if the run is running. */
