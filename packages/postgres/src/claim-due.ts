@@ -12,13 +12,15 @@ export type ClaimRow = RunRow & {
 };
 
 /**
- * The end of a claim statement: takes the runs of a preceding CTE `due (id, ord, status, suspect,
+ * The end of a claim statement: takes the runs of a preceding CTE `due (id, ord, status, suspect, isolated,
  * recoveries, crash_mark)` — the run's newest row, locked — at time `at`, and selects each claimed run with
  * its journal and unconsumed events, in `ord` order. A run that was `running` is taken over from an expired
- * lease and becomes a suspect. When it already was one, its worker held it as its only suspect: the crash is
- * charged to it (`recoveries`, which starts again at 1 when the journal grew since the last charge), and a
- * run charged more than `maxRecoveries` times is parked as `blocked` (crash_loop) instead of claimed. The
- * other runs get a new lease and epoch; `held_by` is cleared.
+ * lease: it becomes a suspect; a suspect taken over again becomes isolated (a worker holds one isolated run
+ * at a time); and when it already was isolated, its worker held it as its only isolated run, so the crash is
+ * charged to it (`recoveries`, which starts again at 1 when the journal grew since the last charge) and a
+ * run charged more than `maxRecoveries` times is parked as `blocked` (crash_loop) instead of claimed.
+ * Claimed runs get a new lease and epoch (and an isolated one the backoff of its next takeover); `held_by`
+ * is cleared.
  */
 export function claimDue(
   ctx: SqlContext,
@@ -29,11 +31,12 @@ export function claimDue(
       SELECT d.id, c.charged, c.len,
         CASE WHEN NOT c.charged THEN d.recoveries WHEN c.len > d.crash_mark THEN 1 ELSE d.recoveries + 1 END
           AS recoveries
-      FROM due d, LATERAL (SELECT d.status = 'running' AND d.suspect AS charged,
-        CASE WHEN d.status = 'running' AND d.suspect
+      FROM due d, LATERAL (SELECT d.status = 'running' AND d.isolated AS charged,
+        CASE WHEN d.status = 'running' AND d.isolated
           THEN (SELECT count(*)::int FROM ${ctx.journal} j WHERE j.run_id = d.id) END AS len) c
     ), outcome AS (
       SELECT d.id, d.ord, d.status = 'running' AS takeover, ch.charged, ch.len, ch.recoveries,
+        d.isolated OR (d.status = 'running' AND d.suspect) AS isolated,
         ch.charged AND ch.recoveries > coalesce(${request.maxRecoveries ?? null}::int, 2147483647) AS park
       FROM due d JOIN charge ch ON ch.id = d.id
     ), claimed AS (
@@ -42,7 +45,8 @@ export function claimDue(
         recoveries = v.recoveries,
         crash_mark = CASE WHEN v.charged THEN v.len ELSE r.crash_mark END,
         suspect = r.suspect OR v.takeover,
-        recovery_delay_ms = CASE WHEN r.suspect OR v.takeover
+        isolated = v.isolated,
+        recovery_delay_ms = CASE WHEN v.isolated
           THEN ${request.recoveryBackoffMs ?? 0}::float8 * power(2, least(v.recoveries, 6)) ELSE 0 END,
         lease_owner = CASE WHEN v.park THEN NULL ELSE ${request.owner}::text END,
         lease_expires_at = CASE WHEN v.park THEN NULL

@@ -31,6 +31,7 @@ export interface RunRow {
   waiting_for: string[];
   wake_pending: boolean;
   suspect: boolean;
+  isolated: boolean;
   crash_mark: number | null;
   recovery_delay_ms: number;
   created_seq: string;
@@ -63,6 +64,7 @@ export interface EventRow {
   payload: Encoded;
   created_at: Date | string;
   consumed_seq: number | null;
+  key: string | null;
 }
 
 /** A row of `<schema>.migrations`. */

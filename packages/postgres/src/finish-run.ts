@@ -29,7 +29,7 @@ function continueAsNew(ctx: SqlContext, lease: Lease, next: NewRun): RawBuilder<
   return sql<{ finished: boolean }>`
     WITH fin AS (
       UPDATE ${ctx.runs} SET status = 'completed', continued_as = ${next.id}::text, finished_at = now(),
-        retry_state = '{}', suspect = false, recovery_delay_ms = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        retry_state = '{}', suspect = false, isolated = false, recovery_delay_ms = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       WHERE ${fence(lease)}
       RETURNING id, parent_id, coalesce(queue, workflow) AS queue
     ), next AS (

@@ -59,7 +59,7 @@ export async function finishRuns(
               AND e.name IN (SELECT json_array_elements_text(i.waiting_for::json))) THEN now()
           ELSE i.wake_at END,
         wake_pending = CASE WHEN i.status = 'suspended' THEN false ELSE r.wake_pending END,
-        suspect = false, recovery_delay_ms = 0,
+        suspect = false, isolated = false, recovery_delay_ms = 0,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       FROM input i
       WHERE r.id = i.run_id AND r.id IN (SELECT id FROM locked) AND r.lease_epoch = i.epoch

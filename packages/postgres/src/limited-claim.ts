@@ -47,8 +47,8 @@ export async function claimLimited(ctx: SqlContext, request: ClaimRequest): Prom
       for (const candidate of read.candidates) {
         if (claimed >= request.limit) break;
         seen.push(candidate.id);
-        const risky = candidate.status === "running" || candidate.suspect;
-        // A suspect beyond this claim's share stays for another claim (its lock ends with the transaction).
+        const risky = candidate.isolated || (candidate.status === "running" && candidate.suspect);
+        // An isolated run beyond this claim's share stays for another claim (its lock ends with the transaction).
         if (risky && suspects <= 0) continue;
         const verdict = flow.judge(candidate);
         verdicts.push(verdict);
@@ -110,7 +110,7 @@ async function readCandidates(
       : sql`NOT ${heldByOf("concurrency", "concurrency_key", keyedQueues(limits, "concurrency"))} = ANY(${page.saturated}::text[])
         AND NOT (r.attempts = 0
           AND ${heldByOf("rateLimit", "rate_key", keyedQueues(limits, "rateLimit"))} = ANY(${page.saturated}::text[]))`;
-  const columns = sql`r.id, r.status, r.priority, r.created_seq, r.recoveries, r.attempts, r.suspect,
+  const columns = sql`r.id, r.status, r.priority, r.created_seq, r.recoveries, r.attempts, r.suspect, r.isolated,
     coalesce(r.queue, r.workflow) AS queue, r.concurrency_key, r.rate_key`;
   const { rows } = await sql<{
     now_us: string;
@@ -129,27 +129,35 @@ async function readCandidates(
       SELECT ${columns}, r.wake_at AS due_at FROM ${ctx.runs} r
       WHERE r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[]) AND ${skipFull}
-        AND NOT r.suspect
+        AND NOT r.isolated
       ORDER BY r.priority DESC, r.wake_at, r.created_seq
+      LIMIT ${page.size}::int
+      FOR UPDATE SKIP LOCKED
+    ), orphans AS (
+      SELECT ${columns}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
+      WHERE r.status = 'running' AND NOT r.suspect AND r.lease_expires_at <= (SELECT at FROM clock)
+        AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[])
+      ORDER BY r.priority DESC, r.lease_expires_at, r.created_seq
       LIMIT ${page.size}::int
       FOR UPDATE SKIP LOCKED
     ), loose AS (
       SELECT ${columns}, r.wake_at AS due_at FROM ${ctx.runs} r
-      WHERE r.suspect AND r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
+      WHERE r.isolated AND r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[]) AND ${skipFull}
       ORDER BY r.priority DESC, r.wake_at, r.created_seq
       LIMIT ${page.suspects}::int
       FOR UPDATE SKIP LOCKED
     ), expired AS (
       SELECT ${columns}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
-      WHERE r.status = 'running' AND r.lease_expires_at <= (SELECT at FROM clock)
+      WHERE r.status = 'running' AND r.suspect AND r.lease_expires_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[])
         AND ${recoveryDue()}
       ORDER BY r.priority DESC, r.lease_expires_at, r.created_seq
       LIMIT ${page.suspects}::int
       FOR UPDATE SKIP LOCKED
     ), cand AS (
-      SELECT * FROM (SELECT * FROM ready UNION ALL SELECT * FROM loose UNION ALL SELECT * FROM expired) u
+      SELECT * FROM (SELECT * FROM ready UNION ALL SELECT * FROM orphans UNION ALL SELECT * FROM loose
+        UNION ALL SELECT * FROM expired) u
       ORDER BY priority DESC, due_at, created_seq
       LIMIT ${page.size}::int
     ), groups AS (
@@ -196,6 +204,7 @@ interface CandidateRow {
   attempts: number;
   recoveries: number;
   suspect: boolean;
+  isolated: boolean;
 }
 
 interface CountRow {
@@ -216,6 +225,7 @@ function toCandidate(row: CandidateRow): Candidate {
     attempts: row.attempts,
     recoveries: row.recoveries,
     suspect: row.suspect,
+    isolated: row.isolated,
   };
 }
 
@@ -250,7 +260,7 @@ async function applyVerdicts(
       WHERE r.id = v.id AND v.action = 'hold' AND (r.held_by IS DISTINCT FROM v.held_by OR v.wake_us IS NOT NULL)
       RETURNING r.id
     ), due AS (
-      SELECT v.id, v.ord, r.status, r.suspect, r.recoveries, r.crash_mark
+      SELECT v.id, v.ord, r.status, r.suspect, r.isolated, r.recoveries, r.crash_mark
       FROM verdict v JOIN ${ctx.runs} r ON r.id = v.id WHERE v.action <> 'hold'
     ), ${claimDue(ctx, request, fromMicros(sql`${nowUs}::bigint`))}`.execute(ctx.db);
   return rows;

@@ -36,6 +36,7 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.started_at !== null) run.startedAt = toDate(row.started_at);
   if (row.finished_at !== null) run.finishedAt = toDate(row.finished_at);
   if (row.suspect) run.suspect = true;
+  if (row.isolated) run.isolated = true;
   return run;
 }
 
@@ -66,6 +67,7 @@ export function toEventRecord(row: EventRow): EventRecord {
     createdAt: toDate(row.created_at),
   };
   if (row.consumed_seq !== null) event.consumedSeq = row.consumed_seq;
+  if (row.key !== null && row.key !== undefined) event.key = row.key;
   return event;
 }
 

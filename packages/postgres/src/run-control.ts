@@ -63,7 +63,7 @@ export async function retryRun(ctx: SqlContext, id: string): Promise<RunChange |
       SELECT id, status FROM ${ctx.runs} WHERE id = ${id} FOR UPDATE
     ), upd AS (
       UPDATE ${ctx.runs} r SET status = 'pending', wake_at = now(), recoveries = 0, retry_state = '{}',
-        suspect = false, crash_mark = NULL, recovery_delay_ms = 0,
+        suspect = false, isolated = false, crash_mark = NULL, recovery_delay_ms = 0,
         error = NULL, finished_at = NULL, updated_at = now()
       FROM cur WHERE r.id = cur.id AND cur.status IN ('blocked', 'failed')
       RETURNING r.*

@@ -198,9 +198,14 @@ export class SqlStore implements Store {
     return runs.dueStats(this.ctx, workflows);
   }
 
-  async sendEvent(runId: string, name: string, payload: Encoded): Promise<EventRecord | undefined> {
+  async sendEvent(
+    runId: string,
+    name: string,
+    payload: Encoded,
+    options?: { key?: string },
+  ): Promise<EventRecord | undefined> {
     await this.ready();
-    return events.sendEvent(this.ctx, runId, name, payload);
+    return events.sendEvent(this.ctx, runId, name, payload, options);
   }
 
   async readEvents(runId: string): Promise<EventRecord[]> {

@@ -141,7 +141,7 @@ describe("migrationSql", () => {
     expect(built.migrations().map((m: { name: string }) => m.name)).toEqual([
       "0001_init",
       "0002_flow_control",
-      "0003_crash_isolation",
+      "0003_crash_isolation_and_event_keys",
     ]);
   });
 });

@@ -296,3 +296,21 @@ describe("client.cancel", () => {
     expect(journal[0]?.outcome === "error" && journal[0].error.name).toBe("CancelledError");
   });
 });
+
+describe("client.sendEvent", () => {
+  it("delivers an event sent twice with one id once, and refuses a bad id before writing", async () => {
+    const twice = workflow({ name: "twice", events: { vote: z.number() } }, async (ctx) => {
+      const first = await ctx.waitForEvent("vote");
+      const second = await ctx.waitForEvent("vote", { timeout: "1h" });
+      return [first, second];
+    });
+    const h = setup([twice]);
+    await h.newWorker().start();
+    const run = await h.client.start(twice, undefined);
+    await h.client.sendEvent(run.id, "vote", 1, { id: "ballot-1" });
+    await h.client.sendEvent(run.id, "vote", 2, { id: "ballot-1" });
+    await expect(h.client.sendEvent(run.id, "vote", 3, { id: "" })).rejects.toThrow(ValidationError);
+    expect((await h.settle(run.id)).output).toEqual([1, undefined]);
+    expect(await h.store.readEvents(run.id)).toEqual([]);
+  });
+});

@@ -175,12 +175,28 @@ export class Client {
   /**
    * Sends an event to a run: kept until the run waits for it, then consumed once. When this client knows
    * the run's workflow, the payload is checked against its `events` schema before anything is written.
+   * `id` is an idempotency key: a sender that retries after a lost reply passes the same one, and the run
+   * gets the event once (a repeat stores nothing; the first payload stands).
+   * @example
+   * await client.sendEvent(runId, "approved", { by: "ann" }, { id: "approval:7f3a" });
    */
-  async sendEvent(runId: string, name: string, payload?: unknown): Promise<void> {
+  async sendEvent(
+    runId: string,
+    name: string,
+    payload?: unknown,
+    options: { id?: string } = {},
+  ): Promise<void> {
     if (typeof name !== "string" || name === "") {
       throw new ValidationError("sendEvent: the event name must be a non-empty string", [
         { path: "name", message: "must be a non-empty string" },
       ]);
+    }
+    const key = options.id;
+    if (key !== undefined && (typeof key !== "string" || key === "" || key.length > 512)) {
+      throw new ValidationError(
+        `sendEvent to run ${runId}: the event id must be a non-empty string of at most 512 characters`,
+        [{ path: "id", message: "must be a non-empty string of at most 512 characters" }],
+      );
     }
     const run = await this.store.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
@@ -203,7 +219,8 @@ export class Client {
       value = validateWith(schema, payload, `event "${name}" payload`);
     }
     const encoded = encode(value, `event "${name}" payload for run ${runId}`, this.limit);
-    if (!(await this.store.sendEvent(runId, name, encoded))) throw new RunNotFoundError(runId);
+    const sent = await this.store.sendEvent(runId, name, encoded, key === undefined ? undefined : { key });
+    if (!sent) throw new RunNotFoundError(runId);
   }
 
   /**

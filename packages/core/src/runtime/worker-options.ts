@@ -37,11 +37,12 @@ export interface WorkerOptions {
   retryHold?: Duration;
   /**
    * Crashes charged to a run, in a row with no new journal entry between them, before it is parked as
-   * `blocked` (default 5). A run taken over from a crashed worker is a suspect: each worker holds at most one
-   * suspect at a time, and a crash is charged only to the suspect its worker held.
+   * `blocked` (default 5). A run taken over from a crashed worker is a suspect; taken over again, it is
+   * isolated: each worker holds at most one isolated run at a time, and a crash is charged only to the
+   * isolated run its worker held.
    */
   maxRecoveries?: number;
-  /** How long after its lease expired a suspect is taken over, doubled for each crash charged (default 1 s). */
+  /** How long after its lease expired an isolated run is taken over, doubled for each crash charged (default 1 s). */
   recoveryBackoff?: Duration;
   /** Test doubles by step name (see `@durable/testing`'s `env.mockStep`). */
   stepMocks?: ReadonlyMap<string, (step: StepContext) => unknown>;

@@ -136,8 +136,8 @@ describe("Worker", () => {
     const clock = new TestClock();
     const store = memoryStore({ clock });
     await store.createRun({ id: "boom", workflow: "boom", version: "1", input: { f: "sj1", json: null } });
-    // The first crash makes it a suspect; the next three are charged to it, the third past the limit.
-    for (let i = 0; i < 5; i++) {
+    // The first crash makes it a suspect, the second isolates it; the next three are charged to it.
+    for (let i = 0; i < 6; i++) {
       const claimed = await store.claimRuns({
         owner: `w${i}`,
         limit: 1,
@@ -145,7 +145,7 @@ describe("Worker", () => {
         workflows: ["boom"],
         maxRecoveries: 2,
       });
-      expect(claimed).toHaveLength(i < 4 ? 1 : 0);
+      expect(claimed).toHaveLength(i < 5 ? 1 : 0);
       clock.advance("2s");
     }
     const run = await store.getRun("boom");
@@ -156,7 +156,7 @@ describe("Worker", () => {
     );
   });
 
-  it("takes over a crashed worker's runs one at a time, charging none of them", async () => {
+  it("runs the isolated runs of twice-crashed workers one at a time, charging none of them", async () => {
     let release: (() => void) | undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -177,12 +177,15 @@ describe("Worker", () => {
     const h = setup([wf], { worker: { concurrency: 10, recoveryBackoff: 0, observer } });
     const ids = ["a", "b", "c"];
     for (const id of ids) await h.client.start(wf, undefined, { id });
-    await h.store.claimRuns({ owner: "dead", limit: 3, leaseMs: 1_000, workflows: ["orphan"] });
-    h.clock.advance("2s");
+    // Two workers died holding the three: taken over once they are suspects, twice isolated.
+    for (const owner of ["dead", "dead-too"]) {
+      await h.store.claimRuns({ owner, limit: 3, leaseMs: 1_000, workflows: ["orphan"], suspects: 0 });
+      h.clock.advance("2s");
+    }
     const worker = h.newWorker();
     await worker.start();
     await until(() => inStep === 1);
-    // Claims keep coming (polls, wakes); none takes a second suspect while the first one runs.
+    // Claims keep coming (polls, wakes); none takes a second isolated run while the first one runs.
     for (let i = 0; i < 3; i++) {
       const before = claims;
       worker.poke();
@@ -193,7 +196,9 @@ describe("Worker", () => {
     for (const id of ids) expect((await h.settle(id)).output).toBe("done");
     expect(most).toBe(1);
     const runs = await Promise.all(ids.map((id) => h.store.getRun(id)));
-    expect(runs.map((r) => [r?.recoveries, r?.suspect])).toEqual(ids.map(() => [0, undefined]));
+    expect(runs.map((r) => [r?.recoveries, r?.suspect, r?.isolated])).toEqual(
+      ids.map(() => [0, undefined, undefined]),
+    );
   });
 
   it("warns when a workflow body calls Date.now(), new Date(), Math.random() or setTimeout", async () => {

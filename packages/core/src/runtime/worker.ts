@@ -19,8 +19,8 @@ import { type WorkerOptions, type WorkerSettings, workerSettings } from "./worke
 
 interface Active {
   lease: Lease;
-  /** Taken over from a crashed worker (see `WorkerOptions.maxRecoveries`). */
-  suspect: boolean;
+  /** Isolated after crashes (see `WorkerOptions.maxRecoveries`): this worker holds at most one. */
+  isolated: boolean;
   engine: ReplayEngine;
   done: Promise<void>;
 }
@@ -168,7 +168,7 @@ export class Worker {
         leaseMs: this.settings.leaseMs,
         workflows: [...this.registry.keys()],
         maxRecoveries: this.settings.maxRecoveries,
-        suspects: this.holdsSuspect() ? 0 : 1,
+        suspects: this.holdsIsolated() ? 0 : 1,
         recoveryBackoffMs: this.settings.recoveryBackoffMs,
         limits: this.settings.limits,
       });
@@ -178,8 +178,8 @@ export class Worker {
     } while (this.claimAgain);
   }
 
-  private holdsSuspect(): boolean {
-    for (const active of this.active.values()) if (active.suspect) return true;
+  private holdsIsolated(): boolean {
+    for (const active of this.active.values()) if (active.isolated) return true;
     return false;
   }
 
@@ -222,7 +222,7 @@ export class Worker {
       if (this.active.get(run.id)?.lease.epoch === lease.epoch) this.active.delete(run.id);
       this.triggerClaim();
     });
-    this.active.set(run.id, { lease, suspect: run.suspect === true, engine, done });
+    this.active.set(run.id, { lease, isolated: run.isolated === true, engine, done });
   }
 
   private async activate(

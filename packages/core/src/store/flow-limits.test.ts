@@ -11,6 +11,7 @@ const run = (id: string, overrides: Partial<FlowCandidate> = {}): FlowCandidate 
   attempts: 0,
   recoveries: 0,
   suspect: false,
+  isolated: false,
   ...overrides,
 });
 

@@ -11,6 +11,8 @@ export interface FlowCandidate {
   recoveries: number;
   /** Taken over from an expired lease and not yet through an activation. */
   suspect: boolean;
+  /** A suspect taken over again: claimed one per worker. */
+  isolated: boolean;
 }
 
 /**

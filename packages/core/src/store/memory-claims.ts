@@ -22,7 +22,7 @@ export function claimRuns(state: MemoryState, request: ClaimRequest): ClaimedRun
   let suspects = Math.min(request.limit, request.suspects ?? 1);
   for (const run of due) {
     if (claimed.length >= request.limit) break;
-    const risky = run.status === "running" || run.suspect === true;
+    const risky = run.isolated === true || (run.status === "running" && run.suspect === true);
     if (risky && suspects <= 0) continue;
     const verdict = flow.judge(toCandidate(run));
     if (verdict.action === "hold") {
@@ -36,7 +36,7 @@ export function claimRuns(state: MemoryState, request: ClaimRequest): ClaimedRun
       park(run, now);
       continue;
     }
-    if (run.suspect) {
+    if (run.isolated) {
       state.recoveryDelays.set(run.id, (request.recoveryBackoffMs ?? 0) * 2 ** Math.min(run.recoveries, 6));
     }
     claimed.push(claim(state, run, request, now));
@@ -45,12 +45,13 @@ export function claimRuns(state: MemoryState, request: ClaimRequest): ClaimedRun
 }
 
 /**
- * A takeover from an expired lease: the run becomes a suspect; when it was one already, the crash is
- * charged to it (starting again at 1 when its journal grew since the last charge). True when it is
- * charged more than `maxRecoveries` times and must be parked.
+ * A takeover from an expired lease: the run becomes a suspect, a suspect becomes isolated; when it was
+ * isolated already, the crash is charged to it (starting again at 1 when its journal grew since the last
+ * charge). True when it is charged more than `maxRecoveries` times and must be parked.
  */
 function takeOver(state: MemoryState, run: RunRecord, request: ClaimRequest): boolean {
-  const charged = run.suspect === true;
+  const charged = run.isolated === true;
+  if (run.suspect) run.isolated = true;
   run.suspect = true;
   if (!charged) return false;
   const length = state.journals.get(run.id)?.length ?? 0;
@@ -90,6 +91,7 @@ function toCandidate(run: RunRecord): FlowCandidate {
     attempts: run.attempts,
     recoveries: run.recoveries,
     suspect: run.suspect === true,
+    isolated: run.isolated === true,
   };
 }
 
@@ -151,7 +153,7 @@ function isDue(state: MemoryState, run: RunRecord, now: number): boolean {
 /** When a running run may be taken over: its lease's expiry, after the backoff for a suspect. */
 function takeoverAt(state: MemoryState, run: RunRecord): number | undefined {
   if (run.status !== "running" || run.leaseExpiresAt === undefined) return undefined;
-  return run.leaseExpiresAt.getTime() + (run.suspect ? (state.recoveryDelays.get(run.id) ?? 0) : 0);
+  return run.leaseExpiresAt.getTime() + (run.isolated ? (state.recoveryDelays.get(run.id) ?? 0) : 0);
 }
 
 function dueTime(run: RunRecord): number {

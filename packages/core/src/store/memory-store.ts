@@ -190,6 +190,7 @@ class MemoryStore implements Store {
     delete run.leaseOwner;
     delete run.leaseExpiresAt;
     delete run.suspect;
+    delete run.isolated;
     this.state.recoveryDelays.delete(run.id);
     run.updatedAt = new Date(now);
     if (outcome.status === "continued") {
@@ -264,9 +265,13 @@ class MemoryStore implements Store {
     runId: string,
     name: string,
     payload: EventRecord["payload"],
+    options?: { key?: string },
   ): Promise<EventRecord | undefined> {
     const run = this.state.runs.get(runId);
     if (!run) return undefined;
+    const key = options?.key;
+    const earlier = key === undefined ? undefined : this.state.events.get(runId)?.find((e) => e.key === key);
+    if (earlier) return clone(earlier);
     const event: EventRecord = {
       id: String(++this.eventSeq).padStart(12, "0"),
       runId,
@@ -274,6 +279,7 @@ class MemoryStore implements Store {
       payload: clone(payload),
       createdAt: new Date(this.state.clock.now()),
     };
+    if (key !== undefined) event.key = key;
     const list = this.state.events.get(runId) ?? [];
     list.push(event);
     this.state.events.set(runId, list);
@@ -358,6 +364,7 @@ class MemoryStore implements Store {
     run.wakeAt = new Date(now);
     run.recoveries = 0;
     delete run.suspect;
+    delete run.isolated;
     this.state.crashMarks.delete(id);
     run.retryState = {};
     delete run.error;

@@ -28,14 +28,16 @@ export interface RunRecord {
   attempts: number;
   /**
    * Crashes charged to the run, counted apart from step retries: a crash of a worker that held it as its one
-   * suspect. Starts again when the journal grew since the last charge.
+   * isolated run. Starts again when the journal grew since the last charge.
    */
   recoveries: number;
-  /**
-   * True from a takeover of an expired lease (its worker crashed or stalled) until an activation of it ends:
-   * a worker holds at most one suspect at a time, so a crash can be charged to it alone.
-   */
+  /** True from a takeover of an expired lease (its worker crashed or stalled) until an activation of it ends. */
   suspect?: boolean;
+  /**
+   * A suspect taken over again (its worker died again) is isolated until an activation of it ends: a worker
+   * holds at most one isolated run at a time, so a crash of that worker is charged to it alone.
+   */
+  isolated?: boolean;
   /** Set when cancellation was requested and not yet delivered. */
   cancelReason?: string;
   retryState: RetryState;
@@ -91,6 +93,8 @@ export interface EventRecord {
   createdAt: Date;
   /** The journal seq that consumed it. */
   consumedSeq?: number;
+  /** The sender's idempotency key (`sendEvent(..., { id })`): one event per run and key. */
+  key?: string;
 }
 
 /** The right to write a run's journal: held by one worker, fenced by `epoch`. */
@@ -123,14 +127,15 @@ export interface ClaimRequest {
    */
   maxRecoveries?: number;
   /**
-   * At most this many suspects in this claim (default 1): runs whose lease expired, and runs taken over so
-   * and not yet through an activation. A worker asks for one only when it holds none, so that a crash of
-   * the worker is charged to its one suspect and to no other run it held.
+   * At most this many isolated runs in this claim (default 1): suspects whose lease expired (they become
+   * isolated), and isolated runs released or woken. A worker asks for one only when it holds none, so that
+   * a crash of the worker is charged to its one isolated run and to no other run it held. Runs taken over
+   * for the first time (they become suspects) are claimed like any due run.
    */
   suspects?: number;
   /**
-   * A suspect whose lease expired is taken over this long after the expiry, doubled for each crash already
-   * charged to it (at most 64 times); default 0.
+   * An isolated run whose lease expired is taken over this long after the expiry, doubled for each crash
+   * already charged to it (at most 64 times); set by the claim that takes it. Default 0.
    */
   recoveryBackoffMs?: number;
   /**
@@ -227,9 +232,15 @@ export interface Store {
   /**
    * Keeps an event for a run (until consumed) and wakes the run if it waits for that name; a running
    * run is told through a notification, and the wake is remembered if it suspends meanwhile.
-   * Returns undefined when no run has that id.
+   * Returns undefined when no run has that id. With `key`, a repeat of a key the run already has stores
+   * nothing, wakes nothing and returns the event stored first.
    */
-  sendEvent(runId: string, name: string, payload: Encoded): Promise<EventRecord | undefined>;
+  sendEvent(
+    runId: string,
+    name: string,
+    payload: Encoded,
+    options?: { key?: string },
+  ): Promise<EventRecord | undefined>;
   /** Events of a run not consumed yet, oldest first. */
   readEvents(runId: string): Promise<EventRecord[]>;
   /** Wakes a run now (a child finished, ...); remembered if the run is running. */

@@ -71,17 +71,18 @@ export function claimsContract(store: () => Store): void {
     expect(second?.journal.map((e) => (e.outcome === "ok" ? decode(e.result) : e.error))).toEqual(["kept"]);
   });
 
-  it("parks a suspect charged with more than maxRecoveries crashes as blocked (crash_loop)", async () => {
+  it("parks an isolated run charged with more than maxRecoveries crashes as blocked (crash_loop)", async () => {
     await store().createRun(newRun("r1"));
     await claim(store(), { leaseMs: 1 });
-    await sleep(20);
-    expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toHaveLength(1);
-    await sleep(20);
-    expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toHaveLength(1);
+    // Taken over: a suspect; again: isolated; then each takeover is charged.
+    for (let i = 0; i < 3; i++) {
+      await sleep(20);
+      expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toHaveLength(1);
+    }
     await sleep(20);
     expect(await claim(store(), { leaseMs: 1, maxRecoveries: 1 })).toEqual([]);
     const run = await store().getRun("r1");
-    expect(run).toMatchObject({ status: "blocked", recoveries: 2, leaseEpoch: 3, attempts: 3 });
+    expect(run).toMatchObject({ status: "blocked", recoveries: 2, leaseEpoch: 4, attempts: 4 });
     expect(run?.error).toMatchObject({ name: "CrashLoopError", code: "crash_loop" });
     expect(run?.error?.message).toContain("r1");
     // Every store writes the message core writes it as.
@@ -90,36 +91,40 @@ export function claimsContract(store: () => Store): void {
     expect(run?.wakeAt).toBeUndefined();
   });
 
-  it("charges a crash to the suspect its worker held, never to the runs beside it", async () => {
+  it("charges a crash to the isolated run its worker held, never to the runs beside it", async () => {
     await store().createRun(newRun("poison"));
     await claim(store(), { owner: "w1", leaseMs: 1 });
     await sleep(20);
-    expect(ids(await claim(store(), { owner: "w2", leaseMs: 1 }))).toEqual(["poison"]);
-    for (const id of ["b", "c"]) await store().createRun(newRun(id));
-    expect(ids(await claim(store(), { owner: "w2", leaseMs: 1, suspects: 0 }))).toEqual(["b", "c"]);
+    await claim(store(), { owner: "w2", leaseMs: 1 });
     await sleep(20);
-    // The next workers take the three over one at a time: each claim takes one suspect.
-    for (const owner of ["w3", "w4", "w5"]) expect(await claim(store(), { owner })).toHaveLength(1);
+    const [isolated] = await claim(store(), { owner: "w3", leaseMs: 1 });
+    expect(isolated?.run).toMatchObject({ id: "poison", recoveries: 0, suspect: true, isolated: true });
+    for (const id of ["b", "c"]) await store().createRun(newRun(id));
+    expect(ids(await claim(store(), { owner: "w3", leaseMs: 1, suspects: 0 }))).toEqual(["b", "c"]);
+    await sleep(20);
+    expect(ids(await claim(store(), { owner: "w4" })).sort()).toEqual(["b", "c", "poison"]);
     const runs = await Promise.all(["poison", "b", "c"].map((id) => store().getRun(id)));
-    expect(runs.map((r) => [r?.id, r?.recoveries, r?.suspect])).toEqual([
-      ["poison", 1, true],
-      ["b", 0, true],
-      ["c", 0, true],
+    expect(runs.map((r) => [r?.id, r?.recoveries, r?.suspect, r?.isolated])).toEqual([
+      ["poison", 1, true, true],
+      ["b", 0, true, undefined],
+      ["c", 0, true, undefined],
     ]);
   });
 
-  it("takes at most `suspects` suspects in one claim, and none when told 0", async () => {
+  it("takes over first-time orphans freely, and at most `suspects` isolated runs in one claim", async () => {
     for (const id of ["a", "b", "c"]) await store().createRun(newRun(id));
     await claim(store(), { owner: "w1", leaseMs: 1 });
+    await sleep(20);
+    expect(await claim(store(), { owner: "w2", leaseMs: 1, suspects: 0 })).toHaveLength(3);
     await store().createRun(newRun("fresh"));
     await sleep(20);
-    expect(ids(await claim(store(), { owner: "w2", suspects: 0 }))).toEqual(["fresh"]);
-    expect(await claim(store(), { owner: "w2", suspects: 0 })).toEqual([]);
-    expect(await claim(store(), { owner: "w3" })).toHaveLength(1);
-    expect(await claim(store(), { owner: "w4", suspects: 2 })).toHaveLength(2);
+    expect(ids(await claim(store(), { owner: "w3", suspects: 0 }))).toEqual(["fresh"]);
+    expect(await claim(store(), { owner: "w3", suspects: 0 })).toEqual([]);
+    expect(await claim(store(), { owner: "w4" })).toHaveLength(1);
+    expect(await claim(store(), { owner: "w5", suspects: 2 })).toHaveLength(2);
   });
 
-  it("starts a suspect's crash count again when its journal grew since the last charge", async () => {
+  it("starts a run's crash count again when its journal grew since the last charge", async () => {
     await store().createRun(newRun("r1"));
     await claim(store(), { leaseMs: 500 });
     await sleep(550);
@@ -129,20 +134,22 @@ export function claimsContract(store: () => Store): void {
       await store().appendJournal(taken.lease, okEntry(seq));
       await sleep(550);
     };
-    for (const seq of [0, 1, 2, 3]) await crashes(seq);
+    for (const seq of [0, 1, 2, 3, 4]) await crashes(seq);
     expect(await store().getRun("r1")).toMatchObject({ status: "running", recoveries: 1 });
     const [again] = await claim(store(), { leaseMs: 1, maxRecoveries: 1 });
-    expect(again?.journal).toHaveLength(4);
+    expect(again?.journal).toHaveLength(5);
     await sleep(20);
     expect(await claim(store(), { maxRecoveries: 1 })).toEqual([]);
     expect(await store().getRun("r1")).toMatchObject({ status: "blocked", recoveries: 2 });
   });
 
-  it("takes over a suspect whose lease expired only after its backoff, and says when", async () => {
+  it("takes over an isolated run whose lease expired only after its backoff, and says when", async () => {
     await store().createRun(newRun("r1"));
     await claim(store(), { leaseMs: 1 });
     await sleep(20);
-    // Not a suspect yet: taken over at once; the claim sets the backoff of its next takeover.
+    expect(await claim(store(), { leaseMs: 1, recoveryBackoffMs: 60_000 })).toHaveLength(1);
+    await sleep(20);
+    // Isolated now: the claim sets the backoff of its next takeover.
     expect(await claim(store(), { leaseMs: 1, recoveryBackoffMs: 1 })).toHaveLength(1);
     await sleep(20);
     expect(await claim(store(), { leaseMs: 1, recoveryBackoffMs: 60_000 })).toHaveLength(1);
@@ -160,15 +167,18 @@ export function claimsContract(store: () => Store): void {
     await store().createRun(newRun("r1"));
     await claim(store(), { leaseMs: 1 });
     await sleep(20);
+    await claim(store(), { leaseMs: 1 });
+    await sleep(20);
     const [taken] = await claim(store());
-    if (!taken) throw new Error("not taken over");
+    if (!taken?.run.isolated) throw new Error("not isolated");
     await store().finishRun(taken.lease, {
       status: "suspended",
       wakeAt: new Date(0),
       retryState: {},
       waitingFor: [],
     });
-    expect((await store().getRun("r1"))?.suspect).toBeUndefined();
+    const run = await store().getRun("r1");
+    expect([run?.suspect, run?.isolated]).toEqual([undefined, undefined]);
     expect(await claim(store(), { suspects: 0 })).toHaveLength(1);
   });
 

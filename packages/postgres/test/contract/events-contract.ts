@@ -35,6 +35,26 @@ export function eventsContract(store: () => Store): void {
     expect((await claim(store()))[0]?.events).toEqual([]);
   });
 
+  it("stores an event once per run and key: a repeat stores nothing, wakes nothing, returns the first", async () => {
+    const lease = await running(store(), "r1", { workflow: "w" });
+    await store().finishRun(lease, {
+      status: "suspended",
+      wakeAt: null,
+      retryState: {},
+      waitingFor: ["other"],
+    });
+    const first = await store().sendEvent("r1", "approved", encode(1, "payload"), { key: "k" });
+    const again = await store().sendEvent("r1", "approved", encode(2, "payload"), { key: "k" });
+    expect(again).toEqual(first);
+    expect(first?.key).toBe("k");
+    await store().sendEvent("r1", "approved", encode(3, "payload"));
+    await store().sendEvent("r1", "approved", encode(4, "payload"), { key: "k2" });
+    expect((await store().readEvents("r1")).map((e) => decode(e.payload))).toEqual([1, 3, 4]);
+    await store().createRun(newRun("r2"));
+    expect((await store().sendEvent("r2", "approved", encode(5, "payload"), { key: "k" }))?.runId).toBe("r2");
+    expect(await store().sendEvent("nope", "approved", encode(6, "payload"), { key: "k" })).toBeUndefined();
+  });
+
   it("refuses to append when the event to consume does not exist, writing nothing", async () => {
     const lease = await running(store(), "r1");
     await expect(store().appendJournal(lease, okEntry(0), { consumeEvent: "999999" })).rejects.toMatchObject({
