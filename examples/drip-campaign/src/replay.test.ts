@@ -11,4 +11,6 @@ it("resumes a drip campaign after a crash at any journal entry, through 90 days 
     }),
     steps: { "still-active": fc.boolean(), upgraded: fc.boolean() },
   });
-});
+  // A hundred generated runs, each crashed at every journal entry: seconds of work, past vitest's 5 s default
+  // on a busy machine.
+}, 60_000);
