@@ -8,7 +8,9 @@ const usage = `usage: npm run sim -w @durable/sim -- [--seed N | --seeds COUNT [
   --seeds COUNT   run COUNT seeds from --from (default 1)
   --store         memory (default), pglite, or both
   --trace         print the whole trace of each failing seed (default: its last 80 lines)
-  --keep-going    run every seed even after a failure, and count the failures`;
+  --keep-going    run every seed even after a failure, and count the failures
+  --find TEXT     count as failures only seeds with a violation containing TEXT (to measure how soon a
+                  particular bug is found while others are known)`;
 
 function report(result: SimulationResult, fullTrace: boolean): void {
   const lines = fullTrace ? result.trace : result.trace.slice(-80);
@@ -29,6 +31,7 @@ async function main(): Promise<number> {
       store: { type: "string", default: "memory" },
       trace: { type: "boolean", default: false },
       "keep-going": { type: "boolean", default: false },
+      find: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -53,6 +56,8 @@ async function main(): Promise<number> {
       ran++;
       if (values.seed !== undefined && values.trace && result.violations.length === 0)
         console.log(result.trace.join("\n"));
+      const find = values.find;
+      if (find !== undefined) result.violations = result.violations.filter((v) => v.includes(find));
       if (result.violations.length === 0) continue;
       failures++;
       firstFailure ??= seed;

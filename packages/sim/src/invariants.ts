@@ -109,6 +109,8 @@ function explainedByBlocked(id: string, runs: Map<string, RunRecord | undefined>
   const ancestors = id.split("/").slice(0, -1);
   if (ancestors.some((_, i) => blocked(ancestors.slice(0, i + 1).join("/")))) return true;
   const run = runs.get(id);
+  const parent = ancestors.join("/");
+  if (!run && parent !== "" && runs.get(parent)?.status !== "completed") return true;
   return (
     run?.status !== "blocked" &&
     [...runs.keys()].some((other) => other.startsWith(`${id}/`) && blocked(other))
@@ -128,7 +130,7 @@ export async function checkInvariants(input: CheckInput): Promise<string[]> {
   for (const { id } of allRuns(workload)) runs.set(id, await store.getRun(id));
   for (const { id, plan } of allRuns(workload)) {
     const run = runs.get(id);
-    // A dead-lettered run explains its children never created and its parent left waiting for it.
+    // A dead-lettered run explains its children never created and its parents left waiting for it.
     if (explainedByBlocked(id, runs)) continue;
     problems.push(...checkOutcome(run, id, expectedOutput(plan, id), workload, end));
     if (!run) continue;
