@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type SimulationResult, simulate } from "./simulate.js";
 
 /** The seeds CI runs on each store (the soak: `npm run sim -- --seeds 2000`). */
-const CI_SEEDS = { memory: 40, pglite: 4 };
+const CI_SEEDS = { memory: 40, pglite: 3 };
 
 function failures(results: SimulationResult[]): string[] {
   return results

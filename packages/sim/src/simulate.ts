@@ -43,7 +43,7 @@ const POLL_MS = 1_000;
 const WORKERS = 3;
 const FINAL = ["completed", "failed", "cancelled", "blocked"];
 /** Virtual time after the last planned client action within which every run must have ended. */
-const SETTLE_MS = 180_000;
+const SETTLE_MS = 90_000;
 
 interface SimWorker {
   node: SimNode;
@@ -52,7 +52,7 @@ interface SimWorker {
 }
 
 /**
- * Runs one seeded simulation: three workers and a client over one store, the workload and faults the
+ * Runs one seeded simulation: three workers and two clients over one store, the workload and faults the
  * seed chooses, every store call, result, notification, step and timer ordered by one PRNG; then checks
  * every invariant. Same seed, same store: same trace.
  * @example
@@ -133,12 +133,12 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     });
 
   for (let i = 0; i < WORKERS; i++) spawn();
-  const clientNode = sched.node("c1", "client");
-  const client = new Client({
-    store: simStore(shared, { sched, node: clientNode, ledger, faults: rates }),
-    workflows: [sim],
+  const clients = ["c1", "c2"].map((id) => {
+    const node = sched.node(id, "client");
+    const store = simStore(shared, { sched, node, ledger, faults: rates });
+    return { node, client: new Client({ store, workflows: [sim] }) };
   });
-  planClient(sched, clientNode, client, workload, sim);
+  planClients(sched, clients, workload, sim);
 
   const lastAction = Math.max(0, ...workload.runs.map((r) => r.startAt), ...workload.events.map((e) => e.at));
   const ids = allRuns(workload).map((r) => r.id);
@@ -192,29 +192,34 @@ function attempt(next: () => Promise<unknown>): Promise<unknown> {
   }
 }
 
-/** The client starts each run and sends each event at its planned time; it retries what fails. */
-function planClient(
+/** Two clients start the runs and send the events at their planned times, each action from either; they retry what fails. */
+function planClients(
   sched: Scheduler,
-  node: SimNode,
-  client: Client,
+  clients: { node: SimNode; client: Client }[],
   workload: Workload,
   sim: ReturnType<typeof simWorkflow>,
 ) {
-  const later = (fn: () => void) => sched.setTimer(node, sched.now + sched.rng.between(200, 2_000), fn);
-  const start = (id: string, plan: Plan) => {
-    client.start(sim, plan, { id }).catch(() => later(() => start(id, plan)));
+  const later = (node: SimNode, fn: () => void) =>
+    sched.setTimer(node, sched.now + sched.rng.between(200, 2_000), fn);
+  const start = (from: { node: SimNode; client: Client }, id: string, plan: Plan) => {
+    from.client.start(sim, plan, { id }).catch(() => later(from.node, () => start(from, id, plan)));
   };
   // A run not created yet (a child, a start still to come) or a lost reply: try again later. A resend
   // after a reply lost past its commit delivers the event twice, as a real sender would.
-  const send = (runId: string, name: string) => {
-    client.sendEvent(runId, name, eventPayload(runId, name)).catch((error: unknown) => {
-      if ((error as { code?: string }).code !== "run_finished") later(() => send(runId, name));
+  const send = (from: { node: SimNode; client: Client }, runId: string, name: string) => {
+    from.client.sendEvent(runId, name, eventPayload(runId, name)).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== "run_finished")
+        later(from.node, () => send(from, runId, name));
     });
   };
-  for (const run of workload.runs)
-    sched.setTimer(node, sched.start + run.startAt, () => start(run.id, run.plan));
-  for (const event of workload.events)
-    sched.setTimer(node, sched.start + event.at, () => send(event.runId, event.name));
+  for (const run of workload.runs) {
+    const from = sched.rng.pick(clients);
+    sched.setTimer(from.node, sched.start + run.startAt, () => start(from, run.id, run.plan));
+  }
+  for (const event of workload.events) {
+    const from = sched.rng.pick(clients);
+    sched.setTimer(from.node, sched.start + event.at, () => send(from, event.runId, event.name));
+  }
 }
 
 async function teardown(sched: Scheduler, workers: SimWorker[]): Promise<void> {
