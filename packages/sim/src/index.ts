@@ -1,6 +1,8 @@
 // The simulation
 
 // Its parts
+export { planClients } from "./clients.js";
+export { Cluster, WORKER_SETTINGS } from "./cluster.js";
 export type { FaultRates } from "./faults.js";
 export { chooseFaults, nodeFaults, simStore } from "./faults.js";
 export { checkInvariants } from "./invariants.js";

@@ -105,6 +105,16 @@ export class Ledger {
     this.executions.set(key, (this.executions.get(key) ?? 0) + 1);
   }
 
+  /** Steps whose attempts ran in more than one activation. */
+  reexecutedSteps(): number {
+    const epochs = new Map<string, Set<number>>();
+    for (const a of this.attempts) {
+      const key = `${a.runId}#${a.seq}`;
+      epochs.set(key, (epochs.get(key) ?? new Set()).add(a.epoch));
+    }
+    return [...epochs.values()].filter((set) => set.size > 1).length;
+  }
+
   fault(text: string): void {
     this.faults.push(text);
   }

@@ -42,8 +42,6 @@ export interface DriveOptions {
   horizon: number;
   /** Before each step (fault injection). */
   beforeStep?: () => void;
-  /** After time moved (the PGlite store's clock follows). */
-  onAdvance?: (now: number) => Promise<void>;
 }
 
 // Turns of the event loop without news after which every process has run as far as it can.
@@ -184,7 +182,6 @@ export class Scheduler {
       }
       this.now = total > 0 ? Math.min(next, this.now + this.rng.between(1, 250)) : next;
       if (this.now > options.horizon) return "horizon";
-      await options.onAdvance?.(this.now);
     }
   }
 

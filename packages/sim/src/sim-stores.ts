@@ -6,10 +6,9 @@ import type { Scheduler } from "./scheduler.js";
 /** The stores a simulation runs on. */
 export type StoreKind = "memory" | "pglite";
 
-/** A store on the simulation's global virtual time, and how to tell it the time moved. */
+/** A store on the simulation's global virtual time. */
 export interface SimStore {
   store: Store;
-  advance(now: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,12 +48,12 @@ async function startPglite(): Promise<VirtualPglite> {
  * The one store of a simulation: the memory store on the scheduler's clock, or the SQL store on PGlite
  * with the database's clock following the scheduler's time.
  * @example
- * const { store, advance } = await openSimStore("pglite", sched);
+ * const { store, close } = await openSimStore("pglite", sched);
  */
 export async function openSimStore(kind: StoreKind, sched: Scheduler): Promise<SimStore> {
   if (kind === "memory") {
     const db = sched.node("db", "store");
-    return { store: memoryStore({ clock: sched.clock(db) }), advance: async () => {}, close: async () => {} };
+    return { store: memoryStore({ clock: sched.clock(db) }), close: async () => {} };
   }
   shared ??= startPglite();
   const { pglite, setTime } = await shared;
@@ -82,7 +81,6 @@ export async function openSimStore(kind: StoreKind, sched: Scheduler): Promise<S
   });
   return {
     store,
-    advance: async () => {},
     close: async () => {
       await inner.close();
       await pglite.exec(`DROP SCHEMA ${schema} CASCADE`);
