@@ -1,5 +1,6 @@
 import type { Store } from "@durable/core";
 import { describe, expect, it } from "vitest";
+import type { StoreKind } from "./sim-stores.js";
 import { type SimulationResult, simulate } from "./simulate.js";
 
 /** The seeds CI runs on each store (the soak: `npm run sim -- --seeds 2000`). */
@@ -14,11 +15,20 @@ function failures(results: SimulationResult[]): string[] {
     );
 }
 
+// Each CI seed runs once; the replay check reuses the first seed's run.
+const runs = new Map<string, Promise<SimulationResult>>();
+function ciRun(seed: number, store: StoreKind): Promise<SimulationResult> {
+  const key = `${store}:${seed}`;
+  const run = runs.get(key) ?? simulate({ seed, store });
+  runs.set(key, run);
+  return run;
+}
+
 describe("the simulator", () => {
   it("replays a seed exactly: the same seed gives the same trace, on each store", async () => {
     for (const store of ["memory", "pglite"] as const) {
-      const first = await simulate({ seed: 7, store });
-      const again = await simulate({ seed: 7, store });
+      const first = await ciRun(1, store);
+      const again = await simulate({ seed: 1, store });
       expect(first.trace.length).toBeGreaterThan(100);
       expect(again.trace).toEqual(first.trace);
       expect(again.violations).toEqual(first.violations);
@@ -32,8 +42,7 @@ describe("the simulator", () => {
 
   it("holds every invariant on the CI seeds over the memory store", async () => {
     const results: SimulationResult[] = [];
-    for (let seed = 1; seed <= CI_SEEDS.memory; seed++)
-      results.push(await simulate({ seed, store: "memory" }));
+    for (let seed = 1; seed <= CI_SEEDS.memory; seed++) results.push(await ciRun(seed, "memory"));
     expect(failures(results)).toEqual([]);
     // The seeds do what they are for: faults struck, poison runs were parked, steps ran again after crashes.
     expect(results.filter((r) => r.faults.length > 0).length).toBeGreaterThan(CI_SEEDS.memory / 2);
@@ -43,8 +52,7 @@ describe("the simulator", () => {
 
   it("holds every invariant on the CI seeds over the SQL store on PGlite", async () => {
     const results: SimulationResult[] = [];
-    for (let seed = 1; seed <= CI_SEEDS.pglite; seed++)
-      results.push(await simulate({ seed, store: "pglite" }));
+    for (let seed = 1; seed <= CI_SEEDS.pglite; seed++) results.push(await ciRun(seed, "pglite"));
     expect(failures(results)).toEqual([]);
   });
 
