@@ -34,7 +34,7 @@ export interface SimulationResult {
 const WORKERS = 3;
 const FINAL = ["completed", "failed", "cancelled", "blocked"];
 /** Virtual time after the last planned client action within which every run must have ended. */
-const SETTLE_MS = 90_000;
+const SETTLE_MS = 300_000;
 
 /**
  * Runs one seeded simulation: three workers and two clients over one store, the workload and faults the
