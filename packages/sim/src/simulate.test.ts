@@ -26,9 +26,13 @@ function ciRun(seed: number, store: StoreKind): Promise<SimulationResult> {
 
 describe("the simulator", () => {
   it("replays a seed exactly: the same seed gives the same trace, on each store", async () => {
-    for (const store of ["memory", "pglite"] as const) {
-      const first = await ciRun(1, store);
-      const again = await simulate({ seed: 1, store });
+    // On PGlite a seed without a poison run: the poison's crash loop makes a seed there several times dearer.
+    for (const [store, seed] of [
+      ["memory", 1],
+      ["pglite", 3],
+    ] as const) {
+      const first = await ciRun(seed, store);
+      const again = await simulate({ seed, store });
       expect(first.trace.length).toBeGreaterThan(100);
       expect(again.trace).toEqual(first.trace);
       expect(again.violations).toEqual(first.violations);
