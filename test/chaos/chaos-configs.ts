@@ -11,6 +11,7 @@ export const FULL_SCALE: Preset = {
   concurrency: 20,
   stepMs: [5, 30],
   faultEveryMs: [5_000, 10_000],
+  minFaultsPerPhase: 5,
   stallMs: 45_000,
   phaseCapMs: 12 * 60_000,
   settleMs: 30_000,

@@ -27,6 +27,8 @@ export interface ChaosConfig {
   stepMs: readonly [number, number];
   /** A fault every this many milliseconds (a range, drawn per fault). */
   faultEveryMs: readonly [number, number];
+  /** A phase lasts until this many faults were injected in it, however soon its runs are done. */
+  minFaultsPerPhase: number;
   /** A phase ends when its runs are done, after this long without a completion, or at `phaseCapMs`. */
   stallMs: number;
   phaseCapMs: number;
@@ -114,6 +116,10 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       );
       await startOrders(client, sender, workload, phase.prefix, phase.runs, config.stepMs);
       await waitForPhase(admin, phase.prefix, phase.runs, config, log);
+      const faults = injector.records;
+      while (faults.filter((f) => f.phase === phase.name).length < config.minFaultsPerPhase) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
       done = true;
       await Promise.all([faulting, poisoning]);
       healthySeconds = (Date.now() - startedAt) / 1000;

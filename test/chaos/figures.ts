@@ -88,7 +88,11 @@ async function timers(db: pg.Client) {
   return rows[0] as { sleeps: number; early: number; stepEarly: number; minLateMs: number | null };
 }
 
-/** G5: journal rows a paused worker wrote after another worker claimed the run, or after its lease ended. */
+/**
+ * G5: journal rows a paused worker wrote under a lease it had claimed before its SIGSTOP, once another worker
+ * had claimed the run or once that lease had surely ended (the stop time plus the lease: a renewal needs an
+ * unexpired lease).
+ */
 async function staleWrites(db: pg.Client, observed: Observed) {
   let stale = 0;
   const examples: string[] = [];
@@ -102,9 +106,10 @@ async function staleWrites(db: pg.Client, observed: Observed) {
     );
     for (const row of rows) {
       const written = row.completedAt.getTime();
-      const takenOver = observed.claims.some(
-        (c) => c.runId === row.runId && c.pid !== stop.pid && c.at > stop.at && c.at < written,
-      );
+      const claimsOf = observed.claims.filter((c) => c.runId === row.runId && c.at < written);
+      const own = claimsOf.filter((c) => c.pid === stop.pid).sort((a, b) => b.at - a.at)[0];
+      if (own === undefined || own.at > stop.at) continue;
+      const takenOver = claimsOf.some((c) => c.pid !== stop.pid && c.at > stop.at);
       if (takenOver || written > stop.at + observed.leaseMs) {
         stale++;
         examples.push(`${row.runId} seq ${row.seq} by pid ${stop.pid} at ${new Date(written).toISOString()}`);

