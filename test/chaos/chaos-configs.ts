@@ -10,6 +10,7 @@ export const FULL_SCALE: Preset = {
   leaseMs: 5_000,
   concurrency: 20,
   stepMs: [5, 30],
+  startsPerSecond: 0,
   faultEveryMs: [5_000, 10_000],
   minFaultsPerPhase: 5,
   stallMs: 45_000,

@@ -23,6 +23,12 @@ export interface ChaosConfig {
   leaseMs: number;
   /** Runs each worker executes at once. */
   concurrency: number;
+  /**
+   * Order runs started per second (0: all at once, so each phase is bound by the workers' capacity and its
+   * throughput is theirs). A rate below capacity keeps claims close to their due times, where the races
+   * between an event and the claim that wakes a run for its sleep live.
+   */
+  startsPerSecond: number;
   /** Each step's work, drawn per step from this range of milliseconds. */
   stepMs: readonly [number, number];
   /** A fault every this many milliseconds (a range, drawn per fault). */
@@ -114,7 +120,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
         healthySeconds * 700,
         () => done,
       );
-      await startOrders(client, sender, workload, phase.prefix, phase.runs, config.stepMs);
+      await startOrders(client, sender, workload, phase.prefix, phase.runs, config);
       await waitForPhase(admin, phase.prefix, phase.runs, config, log);
       const faults = injector.records;
       while (faults.filter((f) => f.phase === phase.name).length < config.minFaultsPerPhase) {
@@ -161,11 +167,14 @@ async function startOrders(
   rng: Random,
   prefix: string,
   count: number,
-  stepMs: readonly [number, number],
+  { stepMs, startsPerSecond }: Pick<ChaosConfig, "stepMs" | "startsPerSecond">,
 ) {
+  const began = Date.now();
+  const size = startsPerSecond > 0 ? Math.min(50, Math.max(1, Math.round(startsPerSecond / 4))) : 50;
   const { order } = chaosWorkflows(noRecorder);
-  for (let i = 0; i < count; i += 50) {
-    const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => {
+  for (let i = 0; i < count; i += size) {
+    if (startsPerSecond > 0) await sleep(began + (i / startsPerSecond) * 1_000 - Date.now());
+    const batch = Array.from({ length: Math.min(size, count - i) }, (_, j) => {
       const index = i + j;
       const input: ChaosOrderInput = {
         stepMs: Array.from({ length: 5 }, () => rng.int(stepMs[0], stepMs[1])),
@@ -174,7 +183,7 @@ async function startOrders(
       };
       const draw = rng.next();
       const mode: SendMode = draw < 0.2 ? "early" : draw < 0.8 ? "near-wake" : "waiting";
-      return { id: `${prefix}${String(index).padStart(5, "0")}`, input, mode, jitterMs: rng.int(-300, 300) };
+      return { id: `${prefix}${String(index).padStart(5, "0")}`, input, mode, jitterMs: rng.int(-100, 150) };
     });
     await Promise.all(batch.map((b) => retryingConnection(() => client.start(order, b.input, { id: b.id }))));
     for (const b of batch) sender.add(b.id, b.mode, b.jitterMs);
@@ -246,4 +255,8 @@ async function settle(admin: ReturnType<typeof adminPool>, config: ChaosConfig, 
     if (Date.now() - lastChange > config.settleMs) return log(`settled with ${open} runs not ended`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -1,4 +1,4 @@
-// The chaos suite from the command line: `npm run chaos -- [--seed N] [--runs N] [--smoke] [--out DIR]`.
+// The chaos suite from the command line: `npm run chaos -- [--seed N] [--runs N] [--poison N] [--rate N] [--smoke] [--out DIR]`.
 // Prints the seed first, then faults and progress, then the G1–G9 table; writes the figures as JSON; exits 1
 // when an invariant was violated.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     seed: { type: "string" },
     runs: { type: "string" },
     poison: { type: "string" },
+    rate: { type: "string" },
     smoke: { type: "boolean", default: false },
     out: { type: "string" },
   },
@@ -27,6 +28,7 @@ const result = await runChaos({
   seed,
   ...(values.runs !== undefined ? { runs: Number(values.runs) } : {}),
   ...(values.poison !== undefined ? { poison: Number(values.poison) } : {}),
+  ...(values.rate !== undefined ? { startsPerSecond: Number(values.rate) } : {}),
   log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
 });
 const dir = values.out ?? join(tmpdir(), "durable-chaos");
