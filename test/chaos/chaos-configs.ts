@@ -20,7 +20,7 @@ export const FULL_SCALE: Preset = {
 
 /**
  * The same code, small enough for every test run: 400 orders whose longer steps on fewer slots make each
- * phase last about half a minute, with a fault every 3–6 s (each kind once or twice).
+ * phase last about forty seconds, with a fault every 3–6 s (each kind at least once a phase).
  */
 export const SMOKE: Preset = {
   ...FULL_SCALE,
@@ -28,6 +28,8 @@ export const SMOKE: Preset = {
   poison: 1,
   concurrency: 4,
   stepMs: [100, 300],
+  // Below the capacity of 12 slots with these steps (about 6 a second), so claims stay near due times.
+  startsPerSecond: 5,
   faultEveryMs: [3_000, 6_000],
   stallMs: 30_000,
   phaseCapMs: 3 * 60_000,
