@@ -1,9 +1,9 @@
-import { Client, silentLogger } from "@durable/core";
+import { Client, type Store, silentLogger } from "@durable/core";
 import { postgresStore } from "@durable/postgres";
-import { startPrivateCluster } from "../support/private-cluster.js";
-import { createProcessEnv } from "../support/process-env.js";
+import { type PrivateCluster, startPrivateCluster } from "../support/private-cluster.js";
+import { createProcessEnv, type ProcessEnv } from "../support/process-env.js";
 import { KEYED_EFFECTS_DDL } from "../support/step-executions.js";
-import { adminPool, retryingConnection } from "./admin-pool.js";
+import { type AdminPool, adminPool, retryingConnection } from "./admin-pool.js";
 import { type ChaosOrderInput, chaosWorkflows, ORDER_WORKFLOW } from "./chaos-workflows.js";
 import { EventSender, type SendMode } from "./event-sender.js";
 import { FaultInjector, planFaults } from "./faults.js";
@@ -55,6 +55,19 @@ export interface ChaosResult {
 const POISON_INPUT = {};
 const TERMINAL = "('completed', 'failed', 'cancelled', 'blocked')";
 
+/** Everything one chaos run sets up, torn down together. */
+interface Rig {
+  cluster: PrivateCluster;
+  env: ProcessEnv;
+  store: Store;
+  client: Client;
+  admin: AdminPool;
+  fleet: WorkerFleet;
+  injector: FaultInjector;
+  sender: EventSender;
+  observed: Observed;
+}
+
 /**
  * Runs the chaos suite: a private cluster, a fleet of worker processes, two phases of order runs (the second
  * with poison runs) under a seeded plan of faults, then G1–G9 over what happened.
@@ -64,25 +77,42 @@ const TERMINAL = "('completed', 'failed', 'cancelled', 'blocked')";
  */
 export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
   const began = Date.now();
-  const { log } = config;
+  const rig = await openRig(config);
+  try {
+    await rig.fleet.start();
+    config.log(`seed ${config.seed}: ${config.workers} workers on ${rig.env.database.url}`);
+    rig.sender.start();
+    await runPhases(rig, config);
+    await settle(rig.admin, config, config.log);
+    await rig.sender.stop();
+    rig.observed.stopCodes = await rig.fleet.stopAll();
+    rig.observed.claims = rig.fleet.claims();
+    await rig.env.reconnect();
+    const figures = await chaosFigures(rig.env.admin, rig.observed);
+    const lines = judge(figures, config.leaseMs);
+    const { log: _, ...rest } = config;
+    const seconds = (Date.now() - began) / 1000;
+    return { config: rest, figures, lines, ok: lines.every((l) => l.ok), seconds };
+  } finally {
+    await closeRig(rig);
+  }
+}
+
+async function openRig(config: ChaosConfig): Promise<Rig> {
   const cluster = await startPrivateCluster();
   const env = await createProcessEnv(cluster.url);
   await env.admin.query(KEYED_EFFECTS_DDL);
-  const store = postgresStore({
-    connectionString: env.database.url,
-    listen: false,
-    poolSize: 4,
-    logger: silentLogger,
-  });
+  const { url, name } = env.database;
+  const store = postgresStore({ connectionString: url, listen: false, poolSize: 4, logger: silentLogger });
   const client = new Client({ store });
-  const admin = adminPool(env.database.url, env.database.name);
+  const admin = adminPool(url, name);
   let injector: FaultInjector | undefined;
   const fleet = new WorkerFleet(
     config.workers,
-    { databaseUrl: env.database.url, concurrency: config.concurrency, leaseMs: config.leaseMs, pollMs: 500 },
+    { databaseUrl: url, concurrency: config.concurrency, leaseMs: config.leaseMs, pollMs: 500 },
     () => injector?.databaseUp() ?? Promise.resolve(),
   );
-  injector = new FaultInjector(fleet, cluster, admin, config.leaseMs, log);
+  injector = new FaultInjector(fleet, cluster, admin, config.leaseMs, config.log);
   const sender = new EventSender(client, admin);
   const observed: Observed = {
     leaseMs: config.leaseMs,
@@ -92,67 +122,44 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     stopCodes: [],
     phases: [],
   };
-  try {
-    await fleet.start();
-    log(`seed ${config.seed}: ${config.workers} workers on ${env.database.url}`);
-    sender.start();
-    const workload = seededRandom(config.seed ^ 0x5bd1e995);
-    const plan = planFaults(
-      seededRandom(config.seed),
-      Math.ceil(config.phaseCapMs / config.faultEveryMs[0]) + 1,
-      config.faultEveryMs,
-    );
-    const half = Math.ceil(config.runs / 2);
-    const phases = [
-      { name: "healthy", prefix: "a-", runs: half, poison: 0 },
-      { name: "with poison", prefix: "b-", runs: config.runs - half, poison: config.poison },
-    ];
-    let healthySeconds = 0;
-    for (const phase of phases) {
-      const startedAt = Date.now();
-      observed.phases.push({ name: phase.name, prefix: phase.prefix, startedAt, runs: phase.runs });
-      let done = false;
-      const faulting = injector.run(plan, phase.name, () => done);
-      const poisoning = startPoison(
-        client,
-        chaosWorkflows(noRecorder).poison,
-        phase.poison,
-        healthySeconds * 700,
-        () => done,
-      );
-      await startOrders(client, sender, workload, phase.prefix, phase.runs, config);
-      await waitForPhase(admin, phase.prefix, phase.runs, config, log);
-      const faults = injector.records;
-      while (faults.filter((f) => f.phase === phase.name).length < config.minFaultsPerPhase) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      done = true;
-      await Promise.all([faulting, poisoning]);
-      healthySeconds = (Date.now() - startedAt) / 1000;
-      log(`phase ${phase.name} over after ${healthySeconds.toFixed(0)} s`);
-    }
-    await settle(admin, config, log);
-    await sender.stop();
-    observed.stopCodes = await fleet.stopAll();
-    observed.claims = fleet.claims();
-    await env.reconnect();
-    const figures = await chaosFigures(env.admin, observed);
-    const lines = judge(figures, config.leaseMs);
-    const { log: _, ...rest } = config;
-    return {
-      config: rest,
-      figures,
-      lines,
-      ok: lines.every((l) => l.ok),
-      seconds: (Date.now() - began) / 1000,
-    };
-  } finally {
-    await sender.stop();
-    await fleet.killAll();
-    await admin.close().catch(() => {});
-    await store.close().catch(() => {});
-    await env.close().catch(() => {});
-    await cluster.destroy();
+  return { cluster, env, store, client, admin, fleet, injector, sender, observed };
+}
+
+async function closeRig(rig: Rig): Promise<void> {
+  await rig.sender.stop();
+  await rig.fleet.killAll();
+  await rig.admin.close().catch(() => {});
+  await rig.store.close().catch(() => {});
+  await rig.env.close().catch(() => {});
+  await rig.cluster.destroy();
+}
+
+/** Both phases run the same fault plan from its start; the poison runs spread over the first phase's length. */
+async function runPhases(rig: Rig, config: ChaosConfig): Promise<void> {
+  const workload = seededRandom(config.seed ^ 0x5bd1e995);
+  const planLength = Math.ceil(config.phaseCapMs / config.faultEveryMs[0]) + 1;
+  const plan = planFaults(seededRandom(config.seed), planLength, config.faultEveryMs);
+  const half = Math.ceil(config.runs / 2);
+  const phases = [
+    { name: "healthy", prefix: "a-", runs: half, poison: 0 },
+    { name: "with poison", prefix: "b-", runs: config.runs - half, poison: config.poison },
+  ];
+  let healthySeconds = 0;
+  for (const phase of phases) {
+    const startedAt = Date.now();
+    rig.observed.phases.push({ name: phase.name, prefix: phase.prefix, startedAt, runs: phase.runs });
+    let done = false;
+    const faulting = rig.injector.run(plan, phase.name, () => done);
+    const { poison } = chaosWorkflows(noRecorder);
+    const poisoning = startPoison(rig.client, poison, phase.poison, healthySeconds * 700, () => done);
+    await startOrders(rig.client, rig.sender, workload, phase.prefix, phase.runs, config);
+    await waitForPhase(rig.admin, phase.prefix, phase.runs, config, config.log);
+    const faults = rig.injector.records;
+    while (faults.filter((f) => f.phase === phase.name).length < config.minFaultsPerPhase) await sleep(500);
+    done = true;
+    await Promise.all([faulting, poisoning]);
+    healthySeconds = (Date.now() - startedAt) / 1000;
+    config.log(`phase ${phase.name} over after ${healthySeconds.toFixed(0)} s`);
   }
 }
 
@@ -207,7 +214,7 @@ async function startPoison(
 }
 
 async function waitForPhase(
-  admin: ReturnType<typeof adminPool>,
+  admin: AdminPool,
   prefix: string,
   runs: number,
   config: ChaosConfig,
@@ -242,7 +249,7 @@ async function waitForPhase(
 }
 
 /** Without faults, waits until every run (poison and children too) has ended, or nothing changes for `settleMs`. */
-async function settle(admin: ReturnType<typeof adminPool>, config: ChaosConfig, log: (line: string) => void) {
+async function settle(admin: AdminPool, config: ChaosConfig, log: (line: string) => void) {
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
