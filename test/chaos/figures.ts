@@ -27,21 +27,28 @@ export interface StrandedRun {
   leaseOwner: string | null;
   unconsumedEvents: string[];
   error: string | null;
+  /** The claim of the run closest in time to its first unconsumed event: event time minus claim time. */
+  eventFromClaimMs: number | null;
 }
 
 const STRANDED_SQL = `
   SELECT r.id, r.workflow, r.status, r.waiting_for AS "waitingFor", r.wake_at AS "wakeAt",
     r.wake_pending AS "wakePending", r.lease_owner AS "leaseOwner", r.error->>'code' AS error,
     ARRAY(SELECT e.name || ' sent ' || to_char(e.created_at, 'HH24:MI:SS.MS') FROM durable.events e
-      WHERE e.run_id = r.id AND e.consumed_seq IS NULL ORDER BY e.id) AS "unconsumedEvents"
+      WHERE e.run_id = r.id AND e.consumed_seq IS NULL ORDER BY e.id) AS "unconsumedEvents",
+    (SELECT extract(epoch FROM min(e.created_at)) * 1000 FROM durable.events e
+      WHERE e.run_id = r.id AND e.consumed_seq IS NULL) AS "eventAt"
   FROM durable.runs r WHERE r.workflow <> '${POISON_WORKFLOW}' AND r.status <> 'completed' ORDER BY r.id`;
 
 /** G1: healthy runs that did not complete; all of them, with their state. */
-async function stranded(db: pg.Client) {
-  const { rows } = await db.query<StrandedRun>(STRANDED_SQL);
-  const list = rows.map((r) => ({
+async function stranded(db: pg.Client, claims: readonly ClaimReport[]) {
+  const { rows } = await db.query<Omit<StrandedRun, "eventFromClaimMs"> & { eventAt: number | null }>(
+    STRANDED_SQL,
+  );
+  const list: StrandedRun[] = rows.map(({ eventAt, ...r }) => ({
     ...r,
     wakeAt: r.wakeAt === null ? null : new Date(r.wakeAt).toISOString(),
+    eventFromClaimMs: eventAt === null ? null : nearest(claims, r.id, Number(eventAt)),
   }));
   const { rows: byStatus } = await db.query<{ workflow: string; status: string; n: number }>(
     "SELECT workflow, status, count(*)::int AS n FROM durable.runs GROUP BY 1, 2 ORDER BY 1, 2",
@@ -53,6 +60,17 @@ async function stranded(db: pg.Client) {
     endedBadly: list.filter((r) => ["failed", "cancelled"].includes(r.status)).length,
     list: list.filter((r) => r.status !== "blocked"),
   };
+}
+
+/** The claim report of a run closest to `at`: `at` minus its time (claims report just after they commit). */
+function nearest(claims: readonly ClaimReport[], runId: string, at: number): number | null {
+  let best: number | null = null;
+  for (const claim of claims) {
+    if (claim.runId !== runId) continue;
+    const delta = at - claim.at;
+    if (best === null || Math.abs(delta) < Math.abs(best)) best = delta;
+  }
+  return best === null ? null : Math.round(best);
 }
 
 /** G3: every journaled step presented one key, once recorded. */
@@ -237,7 +255,7 @@ export async function chaosFigures(db: pg.Client, observed: Observed) {
   const byCause: Partial<Record<ReExecutionCause, number>> = {};
   for (const r of again) byCause[r.cause] = (byCause[r.cause] ?? 0) + 1;
   return {
-    G1: await stranded(db),
+    G1: await stranded(db, observed.claims),
     G2: {
       journalRows:
         (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM durable.journal")).rows[0]?.n ?? 0,
