@@ -19,12 +19,12 @@ export const FULL_SCALE: Preset = {
 };
 
 /**
- * The same code, small enough for every test run: 400 orders whose longer steps on fewer slots make each
+ * The same code, small enough for every test run: 300 orders whose longer steps on fewer slots make each
  * phase last about forty seconds, with a fault every 3–6 s (each kind at least once a phase).
  */
 export const SMOKE: Preset = {
   ...FULL_SCALE,
-  runs: 400,
+  runs: 300,
   poison: 1,
   concurrency: 4,
   stepMs: [100, 300],

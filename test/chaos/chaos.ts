@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { Client, type Store, silentLogger } from "@durable/core";
 import { postgresStore } from "@durable/postgres";
 import { type PrivateCluster, startPrivateCluster } from "../support/private-cluster.js";
@@ -147,7 +148,10 @@ async function runPhases(rig: Rig, config: ChaosConfig): Promise<void> {
   let healthySeconds = 0;
   for (const phase of phases) {
     const startedAt = Date.now();
-    rig.observed.phases.push({ name: phase.name, prefix: phase.prefix, startedAt, runs: phase.runs });
+    const record = { name: phase.name, prefix: phase.prefix, startedAt, runs: phase.runs, loadAverage: 0 };
+    rig.observed.phases.push(record);
+    const loads: number[] = [];
+    const sampling = setInterval(() => loads.push(loadavg()[0] ?? 0), 5_000);
     let done = false;
     const faulting = rig.injector.run(plan, phase.name, () => done);
     const { poison } = chaosWorkflows(noRecorder);
@@ -158,6 +162,8 @@ async function runPhases(rig: Rig, config: ChaosConfig): Promise<void> {
     while (faults.filter((f) => f.phase === phase.name).length < config.minFaultsPerPhase) await sleep(500);
     done = true;
     await Promise.all([faulting, poisoning]);
+    clearInterval(sampling);
+    record.loadAverage = loads.reduce((sum, l) => sum + l, 0) / Math.max(1, loads.length);
     healthySeconds = (Date.now() - startedAt) / 1000;
     config.log(`phase ${phase.name} over after ${healthySeconds.toFixed(0)} s`);
   }

@@ -13,7 +13,8 @@ export interface Observed {
   exits: WorkerExit[];
   /** Exit codes of the final SIGTERM, one a process still running at the end. */
   stopCodes: (number | null)[];
-  phases: { name: string; prefix: string; startedAt: number; runs: number }[];
+  /** `loadAverage`: the machine's mean 1-minute load while the phase ran (the suite shares the machine). */
+  phases: { name: string; prefix: string; startedAt: number; runs: number; loadAverage: number }[];
 }
 
 /** A run that is not where its workflow says it ends. */
@@ -201,6 +202,7 @@ async function poison(db: pg.Client, observed: Observed) {
       runs: phase.runs,
       completed: rows.length,
       secondsTo95: seconds,
+      loadAverage: phase.loadAverage,
       perSecond: seconds === null ? 0 : at95 / seconds,
     });
   }

@@ -34,7 +34,8 @@ export function judge(f: ChaosFigures, leaseMs: number): FigureLine[] {
       .join(", ") || "none";
   const drop = f.G9.throughputDrop;
   const [healthy, withPoison] = f.G9.phases;
-  const perSecond = (p: typeof healthy) => (p ? `${p.perSecond.toFixed(2)}/s` : "-");
+  const perSecond = (p: typeof healthy) =>
+    p ? `${p.perSecond.toFixed(2)}/s (load ${p.loadAverage.toFixed(1)})` : "-";
   return [
     {
       id: "G1",
