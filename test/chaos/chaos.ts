@@ -121,6 +121,7 @@ async function openRig(config: ChaosConfig): Promise<Rig> {
     claims: [],
     exits: fleet.exits,
     stopCodes: [],
+    startFailures: fleet.startFailures,
     phases: [],
   };
   return { cluster, env, store, client, admin, fleet, injector, sender, observed };

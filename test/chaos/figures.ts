@@ -13,6 +13,8 @@ export interface Observed {
   exits: WorkerExit[];
   /** Exit codes of the final SIGTERM, one a process still running at the end. */
   stopCodes: (number | null)[];
+  /** Replacement processes that exited before they were ready (for instance while the cluster restarted). */
+  startFailures: string[];
   /** `loadAverage`: the machine's mean 1-minute load while the phase ran (the suite shares the machine). */
   phases: { name: string; prefix: string; startedAt: number; runs: number; loadAverage: number }[];
 }
@@ -229,6 +231,7 @@ function exitsNotCaused(observed: Observed, poisonPids: Set<number>) {
     byPoison: observed.exits.filter((e) => poisonPids.has(e.pid)).length,
     unexpected: unexpected.map((e) => `pid ${e.pid}: code ${e.code} signal ${e.signal}`),
     uncleanStops: observed.stopCodes.filter((c) => c !== 0).length,
+    startFailures: observed.startFailures.slice(0, 10),
   };
 }
 
