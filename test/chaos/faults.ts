@@ -26,7 +26,7 @@ export interface FaultRecord {
   end: number;
   pid?: number;
   workerId?: string;
-  /** Runs the worker held (lease owner, running) when it was killed or stopped. */
+  /** Runs whose live lease the worker held (owner, running, unexpired) when it was killed or stopped. */
   held?: string[];
   detail?: string;
 }
@@ -138,7 +138,7 @@ export class FaultInjector {
   private async victim(pick: number): Promise<WorkerProcess | undefined> {
     const runnable = this.fleet.runnable;
     const rows = await this.admin.query<{ owner: string }>(
-      "SELECT DISTINCT lease_owner AS owner FROM durable.runs WHERE status = 'running'",
+      "SELECT DISTINCT lease_owner AS owner FROM durable.runs WHERE status = 'running' AND lease_expires_at > now()",
     );
     const holding = runnable.filter((w) => rows.some((r) => r.owner === this.fleet.workerId(w)));
     const candidates = holding.length > 0 ? holding : runnable;
@@ -148,7 +148,7 @@ export class FaultInjector {
   private async heldBy(workerId: string | undefined): Promise<string[]> {
     if (workerId === undefined) return [];
     const rows = await this.admin.query<{ id: string }>(
-      "SELECT id FROM durable.runs WHERE lease_owner = $1 AND status = 'running'",
+      "SELECT id FROM durable.runs WHERE lease_owner = $1 AND status = 'running' AND lease_expires_at > now()",
       [workerId],
     );
     return rows.map((r) => r.id);
