@@ -11,8 +11,11 @@ const run = promisify(execFile);
 export interface PrivateCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   readonly url: string;
-  /** `pg_ctl restart -m fast`: ends every connection, resolves once the server accepts new ones. */
-  restart(): Promise<void>;
+  /**
+   * `pg_ctl restart -m fast` (or `-m immediate`: no checkpoint, crash recovery on start): ends every
+   * connection, resolves once the server accepts new ones.
+   */
+  restart(mode?: "fast" | "immediate"): Promise<void>;
   /** Stops the server and removes its files. */
   destroy(): Promise<void>;
 }
@@ -67,8 +70,8 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   await ctl("start");
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    restart: async () => {
-      await ctl("restart", "-m", "fast");
+    restart: async (mode = "fast") => {
+      await ctl("restart", "-m", mode);
     },
     destroy: async () => {
       await ctl("stop", "-m", "immediate").catch(() => {});

@@ -18,6 +18,19 @@ export const STEP_EXECUTIONS_DDL = `
   );
   CREATE INDEX IF NOT EXISTS step_executions_run_step_idx ON step_executions (run_id, step)`;
 
+/**
+ * An external system that deduplicates by idempotency key: one row a key, `deliveries` counts how often the
+ * key was presented. A step whose key changed between its executions leaves two rows for one (run, step).
+ */
+export const KEYED_EFFECTS_DDL = `
+  CREATE TABLE IF NOT EXISTS keyed_effects (
+    key        text    PRIMARY KEY,
+    run_id     text    NOT NULL,
+    step       text    NOT NULL,
+    deliveries integer NOT NULL DEFAULT 1
+  );
+  CREATE INDEX IF NOT EXISTS keyed_effects_run_step_idx ON keyed_effects (run_id, step)`;
+
 /** What a step body returns, and so what its journal row holds: who executed it. */
 export interface ExecutionProof {
   pid: number;
@@ -59,6 +72,15 @@ export class ExecutionRecorder {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     await this.query("UPDATE step_executions SET ended_at = clock_timestamp() WHERE id = $1", [execution]);
     return { pid: process.pid, execution };
+  }
+
+  /** Presents `key` to `keyed_effects` (the table must exist): a new key adds a row, a known one counts. */
+  async applyEffect(key: string, runId: string, step: string): Promise<void> {
+    await this.query(
+      `INSERT INTO keyed_effects (key, run_id, step) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET deliveries = keyed_effects.deliveries + 1`,
+      [key, runId, step],
+    );
   }
 
   close(): Promise<void> {

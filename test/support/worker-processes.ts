@@ -26,8 +26,9 @@ export class WorkerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(options: WorkerProcessOptions) {
-    this.child = spawn(process.execPath, ["--import", "tsx", SCRIPT, JSON.stringify(options)], {
+  /** `script` is the worker program (default `processes/worker-process.ts`); it gets `options` as JSON. */
+  constructor(options: WorkerProcessOptions, script = SCRIPT) {
+    this.child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(options)], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NODE_ENV: "test" },
     });
