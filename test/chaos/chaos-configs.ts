@@ -15,7 +15,8 @@ export const FULL_SCALE: Preset = {
   minFaultsPerPhase: 5,
   stallMs: 45_000,
   phaseCapMs: 12 * 60_000,
-  settleMs: 30_000,
+  // Longer than a poison run's last backoff before it is parked (1 s doubled per recovery, plus the lease).
+  settleMs: 90_000,
 };
 
 /**
@@ -33,5 +34,4 @@ export const SMOKE: Preset = {
   faultEveryMs: [3_000, 6_000],
   stallMs: 30_000,
   phaseCapMs: 3 * 60_000,
-  settleMs: 20_000,
 };
