@@ -4,10 +4,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, makeProject, type Project } from "./helpers.js";
 
-function hasShell(name: string): boolean {
-  return spawnSync(name, ["-c", "exit 0"]).status === 0;
-}
-
 const COMMANDS = [
   "worker",
   "dev",
@@ -83,22 +79,19 @@ describe("the durable command line", () => {
     expect((await cli(project, "completion", "tcsh")).code).toBe(2);
   });
 
-  // Where zsh and fish are installed, their scripts must parse, and fish's must complete.
-  it.runIf(hasShell("zsh") && hasShell("fish"))(
-    "prints zsh and fish scripts those shells accept",
-    async () => {
-      const zsh = await cli(project, "completion", "zsh");
-      await writeFile(join(project.dir, "_durable"), zsh.stdout);
-      expect(spawnSync("zsh", ["-n", join(project.dir, "_durable")]).status).toBe(0);
-      const fish = await cli(project, "completion", "fish");
-      await writeFile(join(project.dir, "durable.fish"), fish.stdout);
-      expect(spawnSync("fish", ["-n", join(project.dir, "durable.fish")]).status).toBe(0);
-      const completed = spawnSync("fish", ["-c", `${fish.stdout}\ncomplete -C "durable show x --fo"`], {
-        encoding: "utf8",
-      });
-      expect(completed.stdout).toMatch(/^--follow\t/m);
-    },
-  );
+  // zsh and fish come from test/dashboard/ensure-chromium.sh, which CI runs first.
+  it("prints zsh and fish scripts those shells accept", async () => {
+    const zsh = await cli(project, "completion", "zsh");
+    await writeFile(join(project.dir, "_durable"), zsh.stdout);
+    expect(spawnSync("zsh", ["-n", join(project.dir, "_durable")]).status).toBe(0);
+    const fish = await cli(project, "completion", "fish");
+    await writeFile(join(project.dir, "durable.fish"), fish.stdout);
+    expect(spawnSync("fish", ["-n", join(project.dir, "durable.fish")]).status).toBe(0);
+    const completed = spawnSync("fish", ["-c", `${fish.stdout}\ncomplete -C "durable show x --fo"`], {
+      encoding: "utf8",
+    });
+    expect(completed.stdout).toMatch(/^--follow\t/m);
+  });
 
   it("exits 2 for no command, an unknown command or a missing argument", async () => {
     expect((await cli(project)).code).toBe(2);
