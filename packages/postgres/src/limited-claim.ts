@@ -99,19 +99,11 @@ function heldByOf(kind: "concurrency" | "rateLimit", keyColumn: string, keyed: s
 async function readCandidates(
   ctx: SqlContext,
   request: ClaimRequest,
-  page: { nowUs: number | undefined; seen: string[]; saturated: string[]; size: number; suspects: number },
+  page: CandidatePageRequest,
 ): Promise<CandidatePage> {
   const limits = request.limits ?? [];
   const workflows = [...request.workflows];
-  const column = <T>(pick: (l: QueueLimit) => T | undefined) => limits.map((l) => pick(l) ?? null);
-  const skipFull =
-    page.saturated.length === 0
-      ? sql`true`
-      : sql`NOT ${heldByOf("concurrency", "concurrency_key", keyedQueues(limits, "concurrency"))} = ANY(${page.saturated}::text[])
-        AND NOT (r.attempts = 0
-          AND ${heldByOf("rateLimit", "rate_key", keyedQueues(limits, "rateLimit"))} = ANY(${page.saturated}::text[]))`;
-  const columns = sql`r.id, r.status, r.priority, r.created_seq, r.recoveries, r.attempts, r.suspect, r.isolated,
-    coalesce(r.queue, r.workflow) AS queue, r.concurrency_key, r.rate_key`;
+  const skipFull = skipSaturated(limits, page.saturated);
   const { rows } = await sql<{
     now_us: string;
     candidates: CandidateRow[] | null;
@@ -120,13 +112,71 @@ async function readCandidates(
     WITH clock AS (
       SELECT coalesce(${fromMicros(sql`${page.nowUs ?? null}::bigint`)}, statement_timestamp()) AS at
     ), lim AS (
-      SELECT * FROM unnest(${column((l) => l.queue)}::text[],
+      ${limitsTable(limits)}
+    ), ${dueCandidates(ctx, workflows, page, skipFull)}, cand AS (
+      SELECT * FROM (SELECT * FROM ready UNION ALL SELECT * FROM orphans UNION ALL SELECT * FROM loose
+        UNION ALL SELECT * FROM expired) u
+      ORDER BY priority DESC, due_at, created_seq
+      LIMIT ${page.size}::int
+    ), ${groupCounts(ctx)}
+    SELECT (extract(epoch FROM (SELECT at FROM clock)) * 1000000)::bigint AS now_us,
+      (SELECT json_agg(c ORDER BY c.priority DESC, c.due_at, c.created_seq) FROM cand c) AS candidates,
+      (SELECT json_agg(counts) FROM counts) AS counts`.execute(ctx.db);
+  const row = rows[0];
+  if (!row) throw new Error("the claim's candidate query returned no row");
+  return {
+    nowUs: Number(row.now_us),
+    candidates: (row.candidates ?? []).map(toCandidate),
+    counts: (row.counts ?? []).map(toGroupCount),
+  };
+}
+
+/** Which page of candidates to read: see {@link readCandidates}. */
+interface CandidatePageRequest {
+  nowUs: number | undefined;
+  seen: string[];
+  saturated: string[];
+  size: number;
+  suspects: number;
+}
+
+/** Leaves out runs whose concurrency group, or (for a first start) rate group, is already full. */
+function skipSaturated(limits: readonly QueueLimit[], saturated: string[]): RawBuilder<unknown> {
+  return saturated.length === 0
+    ? sql`true`
+    : sql`NOT ${heldByOf("concurrency", "concurrency_key", keyedQueues(limits, "concurrency"))} = ANY(${saturated}::text[])
+        AND NOT (r.attempts = 0
+          AND ${heldByOf("rateLimit", "rate_key", keyedQueues(limits, "rateLimit"))} = ANY(${saturated}::text[]))`;
+}
+
+/** The columns every candidate CTE selects from a run `r`. */
+function candidateColumns(): RawBuilder<unknown> {
+  return sql`r.id, r.status, r.priority, r.created_seq, r.recoveries, r.attempts, r.suspect, r.isolated,
+    coalesce(r.queue, r.workflow) AS queue, r.concurrency_key, r.rate_key`;
+}
+
+/** The queue limits as a table `l`, one row a queue. */
+function limitsTable(limits: readonly QueueLimit[]): RawBuilder<unknown> {
+  const column = <T>(pick: (l: QueueLimit) => T | undefined) => limits.map((l) => pick(l) ?? null);
+  return sql`SELECT * FROM unnest(${column((l) => l.queue)}::text[],
         ${column((l) => l.concurrency?.limit)}::int[], ${column((l) => l.concurrency?.perKey)}::bool[],
         ${column((l) => l.rateLimit?.limit)}::int[], ${column((l) => l.rateLimit?.periodMs)}::float8[],
         ${column((l) => l.rateLimit?.perKey)}::bool[])
-        AS l(queue, c_limit, c_per_key, r_limit, r_period_ms, r_per_key)
-    ), ready AS (
-      SELECT ${columns}, r.wake_at AS due_at FROM ${ctx.runs} r
+        AS l(queue, c_limit, c_per_key, r_limit, r_period_ms, r_per_key)`;
+}
+
+/**
+ * The CTEs `ready`, `orphans`, `loose` and `expired`: due pending or suspended runs, expired leases of
+ * healthy runs, and the same two for isolated or suspect runs (capped at `page.suspects`), each locked.
+ */
+function dueCandidates(
+  ctx: SqlContext,
+  workflows: string[],
+  page: CandidatePageRequest,
+  skipFull: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`ready AS (
+      SELECT ${candidateColumns()}, r.wake_at AS due_at FROM ${ctx.runs} r
       WHERE r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[]) AND ${skipFull}
         AND NOT r.isolated
@@ -134,33 +184,33 @@ async function readCandidates(
       LIMIT ${page.size}::int
       FOR UPDATE SKIP LOCKED
     ), orphans AS (
-      SELECT ${columns}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
+      SELECT ${candidateColumns()}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
       WHERE r.status = 'running' AND NOT r.suspect AND r.lease_expires_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[])
       ORDER BY r.priority DESC, r.lease_expires_at, r.created_seq
       LIMIT ${page.size}::int
       FOR UPDATE SKIP LOCKED
     ), loose AS (
-      SELECT ${columns}, r.wake_at AS due_at FROM ${ctx.runs} r
+      SELECT ${candidateColumns()}, r.wake_at AS due_at FROM ${ctx.runs} r
       WHERE r.isolated AND r.status IN ('pending', 'suspended') AND r.wake_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[]) AND ${skipFull}
       ORDER BY r.priority DESC, r.wake_at, r.created_seq
       LIMIT ${page.suspects}::int
       FOR UPDATE SKIP LOCKED
     ), expired AS (
-      SELECT ${columns}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
+      SELECT ${candidateColumns()}, r.lease_expires_at AS due_at FROM ${ctx.runs} r
       WHERE r.status = 'running' AND r.suspect AND r.lease_expires_at <= (SELECT at FROM clock)
         AND r.workflow = ANY(${workflows}::text[]) AND r.id <> ALL(${page.seen}::text[])
         AND ${recoveryDue()}
       ORDER BY r.priority DESC, r.lease_expires_at, r.created_seq
       LIMIT ${page.suspects}::int
       FOR UPDATE SKIP LOCKED
-    ), cand AS (
-      SELECT * FROM (SELECT * FROM ready UNION ALL SELECT * FROM orphans UNION ALL SELECT * FROM loose
-        UNION ALL SELECT * FROM expired) u
-      ORDER BY priority DESC, due_at, created_seq
-      LIMIT ${page.size}::int
-    ), groups AS (
+    )`;
+}
+
+/** The CTEs `groups` and `counts`: each candidate's limited groups, their running runs and recent starts. */
+function groupCounts(ctx: SqlContext): RawBuilder<unknown> {
+  return sql`groups AS (
       SELECT DISTINCT 'concurrency' AS kind, c.queue, CASE WHEN l.c_per_key THEN c.concurrency_key END AS key,
         l.c_limit AS max, NULL::float8 AS period_ms
       FROM cand c JOIN lim l ON l.queue = c.queue WHERE l.c_limit IS NOT NULL AND c.status <> 'running'
@@ -182,17 +232,7 @@ async function readCandidates(
           ORDER BY r.started_at DESC
           LIMIT g.max) END AS starts
       FROM groups g
-    )
-    SELECT (extract(epoch FROM (SELECT at FROM clock)) * 1000000)::bigint AS now_us,
-      (SELECT json_agg(c ORDER BY c.priority DESC, c.due_at, c.created_seq) FROM cand c) AS candidates,
-      (SELECT json_agg(counts) FROM counts) AS counts`.execute(ctx.db);
-  const row = rows[0];
-  if (!row) throw new Error("the claim's candidate query returned no row");
-  return {
-    nowUs: Number(row.now_us),
-    candidates: (row.candidates ?? []).map(toCandidate),
-    counts: (row.counts ?? []).map(toGroupCount),
-  };
+    )`;
 }
 
 interface CandidateRow {

@@ -108,6 +108,26 @@ export async function replayProperty<I, O>(
   const maxCrashes = options.maxCrashes ?? 2;
   const stats: ReplayPropertyStats = { runs: 0, crashes: 0, entries: 0, injectedFailures: 0 };
   const doubles = Object.entries(options.steps ?? {});
+  const property = fc.asyncProperty(replayCases(options, doubles, maxCrashes), (c) =>
+    checkCase(workflow, options, doubles, stats, c),
+  );
+  const params: fc.Parameters<[ReplayCase<I>]> = { numRuns: runs };
+  if (options.seed !== undefined) params.seed = options.seed;
+  if (options.path !== undefined) params.path = options.path;
+  const details = await fc.check(property, params);
+  if (!details.failed) return stats;
+  throw failure(workflow.name, details);
+}
+
+type Doubles = readonly (readonly [string, StepDouble])[];
+type RunCase = (extra: Pick<SimulationOptions, "mode" | "processes" | "recordWorld">) => Promise<Simulation>;
+
+/** The cases: an input, crash points, transient failures, process identities, step values and events. */
+function replayCases<I>(
+  options: ReplayPropertyOptions<I>,
+  doubles: Doubles,
+  maxCrashes: number,
+): fc.Arbitrary<ReplayCase<I>> {
   const drawn = Object.fromEntries(
     doubles.flatMap(([name, d]) =>
       typeof d === "function" ? [] : [[name, fc.array(d, { minLength: 1, maxLength: 4 })]],
@@ -119,7 +139,7 @@ export async function replayProperty<I, O>(
       clockOffsetMs:
         minDays === 0 ? fc.constant(0) : fc.integer({ min: minDays, max: 3_650 }).map((d) => d * DAY_MS),
     });
-  const cases: fc.Arbitrary<ReplayCase<I>> = fc.record({
+  return fc.record({
     input: options.input,
     // One crash, and maybe more: a list that shrinks to a single crash point.
     crashAt: fc
@@ -137,75 +157,91 @@ export async function replayProperty<I, O>(
     stepValues: fc.record(drawn),
     events: options.events ?? fc.constant([]),
   });
-  const property = fc.asyncProperty(cases, async (c) => {
-    const world = new StepWorld();
-    const run = (extra: Pick<SimulationOptions, "mode" | "processes" | "recordWorld">) =>
-      simulate({
-        workflows: [workflow, ...(options.workflows ?? [])],
-        workflow,
-        input: c.input,
-        runId: `replay:${workflow.name}`,
-        world,
-        failFirstAttempt: new Set(c.failFirstAttempt),
-        stepMocks: stepMocks(doubles, c.stepValues),
-        events: c.events,
-        ...extra,
-      });
-    const reference = await run({
-      mode: { type: "uninterrupted" },
-      processes: [c.original],
-      recordWorld: true,
+}
+
+/** Runs one case three ways (reference, stalled, crashed) and throws a `CaseFailure` if they disagree. */
+async function checkCase<I, O>(
+  workflow: Workflow<I, O>,
+  options: ReplayPropertyOptions<I>,
+  doubles: Doubles,
+  stats: ReplayPropertyStats,
+  c: ReplayCase<I>,
+): Promise<void> {
+  const world = new StepWorld();
+  const run: RunCase = (extra) =>
+    simulate({
+      workflows: [workflow, ...(options.workflows ?? [])],
+      workflow,
+      input: c.input,
+      runId: `replay:${workflow.name}`,
+      world,
+      failFirstAttempt: new Set(c.failFirstAttempt),
+      stepMocks: stepMocks(doubles, c.stepValues),
+      events: c.events,
+      ...extra,
     });
-    const points = crashPoints(c.crashAt, reference.appends);
-    const uninterrupted = await run({
-      mode: { type: "stall", points },
-      processes: [c.original],
-      recordWorld: false,
-    });
-    const crashed = await run({
-      mode: { type: "crash", points },
-      processes: [c.original, ...c.resumed],
-      recordWorld: false,
-    });
-    tally(stats, reference, crashed, world);
-    const ends = [
-      abnormalEnd(reference, "without any crash"),
-      abnormalEnd(uninterrupted, "without any crash"),
-      abnormalEnd(crashed, "resumed after the crash"),
-    ];
-    const problems = ends.filter((p): p is string => p !== undefined).slice(0, 1);
-    if (problems.length === 0) {
-      const differences = compareRuns(uninterrupted, crashed, "without the crash", "after the crash");
-      // A crash legitimately moves time (a retry lost with the process starts over, the lease takes a
-      // while to expire). The same crash replayed by an identical process tells that apart from what this
-      // property hunts: code whose path depends on which process runs it.
-      if (differences.length > 0) {
-        const control = await run({
-          mode: { type: "crash", points },
-          processes: [c.original],
-          recordWorld: false,
-        });
-        const onlyTime =
-          abnormalEnd(control, "") === undefined &&
-          compareRuns(control, crashed, "", "").length === 0 &&
-          sameButForTime(control.journal, uninterrupted.journal);
-        if (!onlyTime) problems.push(...differences);
-      }
-      problems.push(...countProblems(uninterrupted, crashed));
-    }
-    if (problems.length > 0) {
-      throw new CaseFailure(
-        describeReplayCase(c, { points, reference, uninterrupted, crashed, problems }),
-        problems,
-      );
-    }
+  const reference = await run({
+    mode: { type: "uninterrupted" },
+    processes: [c.original],
+    recordWorld: true,
   });
-  const params: fc.Parameters<[ReplayCase<I>]> = { numRuns: runs };
-  if (options.seed !== undefined) params.seed = options.seed;
-  if (options.path !== undefined) params.path = options.path;
-  const details = await fc.check(property, params);
-  if (!details.failed) return stats;
-  throw failure(workflow.name, details);
+  const points = crashPoints(c.crashAt, reference.appends);
+  const uninterrupted = await run({
+    mode: { type: "stall", points },
+    processes: [c.original],
+    recordWorld: false,
+  });
+  const crashed = await run({
+    mode: { type: "crash", points },
+    processes: [c.original, ...c.resumed],
+    recordWorld: false,
+  });
+  tally(stats, reference, crashed, world);
+  const problems = await findProblems(run, c, points, { reference, uninterrupted, crashed });
+  if (problems.length > 0) {
+    throw new CaseFailure(
+      describeReplayCase(c, { points, reference, uninterrupted, crashed, problems }),
+      problems,
+    );
+  }
+}
+
+/** The first abnormal end, or else how the crashed run differs from the uninterrupted one. */
+async function findProblems<I>(
+  run: RunCase,
+  c: ReplayCase<I>,
+  points: number[],
+  {
+    reference,
+    uninterrupted,
+    crashed,
+  }: { reference: Simulation; uninterrupted: Simulation; crashed: Simulation },
+): Promise<string[]> {
+  const ends = [
+    abnormalEnd(reference, "without any crash"),
+    abnormalEnd(uninterrupted, "without any crash"),
+    abnormalEnd(crashed, "resumed after the crash"),
+  ];
+  const problems = ends.filter((p): p is string => p !== undefined).slice(0, 1);
+  if (problems.length > 0) return problems;
+  const differences = compareRuns(uninterrupted, crashed, "without the crash", "after the crash");
+  // A crash legitimately moves time (a retry lost with the process starts over, the lease takes a
+  // while to expire). The same crash replayed by an identical process tells that apart from what this
+  // property hunts: code whose path depends on which process runs it.
+  if (differences.length > 0) {
+    const control = await run({
+      mode: { type: "crash", points },
+      processes: [c.original],
+      recordWorld: false,
+    });
+    const onlyTime =
+      abnormalEnd(control, "") === undefined &&
+      compareRuns(control, crashed, "", "").length === 0 &&
+      sameButForTime(control.journal, uninterrupted.journal);
+    if (!onlyTime) problems.push(...differences);
+  }
+  problems.push(...countProblems(uninterrupted, crashed));
+  return problems;
 }
 
 function failure<I>(name: string, details: fc.RunDetails<[ReplayCase<I>]>): ReplayPropertyError {

@@ -18,6 +18,17 @@ export interface WorkerMetrics {
 export function createWorkerMetrics(store: Store, workflows: readonly string[]): WorkerMetrics {
   const registry = new Registry();
   const registers = [registry];
+  // Created in this order so the scrape lists the metrics in it.
+  const counters = runAndStepCounters(registers);
+  const timings = claimAndAppendMetrics(registers);
+  dueGauges(store, workflows, registers);
+  return { registry, observer: observerOf(counters, timings) };
+}
+
+type RunAndStepCounters = ReturnType<typeof runAndStepCounters>;
+type ClaimAndAppendMetrics = ReturnType<typeof claimAndAppendMetrics>;
+
+function runAndStepCounters(registers: Registry[]) {
   const started = new Counter({
     name: "durable_runs_started_total",
     help: "Runs that began their first activation on this worker",
@@ -48,6 +59,10 @@ export function createWorkerMetrics(store: Store, workflows: readonly string[]):
     labelNames: ["workflow", "step"],
     registers,
   });
+  return { started, finished, activations, steps, failures };
+}
+
+function claimAndAppendMetrics(registers: Registry[]) {
   const batches = new Histogram({
     name: "durable_claim_batch_size",
     help: "Runs returned by each claim",
@@ -65,6 +80,11 @@ export function createWorkerMetrics(store: Store, workflows: readonly string[]):
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
     registers,
   });
+  return { batches, renewals, appends };
+}
+
+/** Gauges read from the store at each scrape: due, unclaimed runs and how long the oldest has waited. */
+function dueGauges(store: Store, workflows: readonly string[], registers: Registry[]): void {
   new Gauge({
     name: "durable_due_runs",
     help: "Runs due and not yet claimed by any worker",
@@ -84,7 +104,13 @@ export function createWorkerMetrics(store: Store, workflows: readonly string[]):
       this.set(stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0);
     },
   });
-  const observer: WorkerObserver = {
+}
+
+function observerOf(
+  { started, finished, activations, steps, failures }: RunAndStepCounters,
+  { batches, renewals, appends }: ClaimAndAppendMetrics,
+): WorkerObserver {
+  return {
     claimed: (count) => batches.observe(count),
     activationStarted: (workflow, firstStart) => {
       if (firstStart) started.inc({ workflow });
@@ -100,7 +126,6 @@ export function createWorkerMetrics(store: Store, workflows: readonly string[]):
     journalAppended: (ms) => appends.observe(ms / 1000),
     leasesRenewed: (count) => renewals.inc(count),
   };
-  return { registry, observer };
 }
 
 async function dueStats(
