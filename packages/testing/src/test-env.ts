@@ -16,7 +16,7 @@ import {
 } from "@durable/core";
 import { captureLogger, type LogRecord } from "./capture-logger.js";
 import { explainStuckRun } from "./explain-stuck-run.js";
-import { lettingTimePass, watchStore } from "./step-time.js";
+import { lettingTimePass, type WatchedStore, watchStore } from "./step-time.js";
 import { storeClockView } from "./store-clock-view.js";
 
 /** Options of `createTestEnv`. */
@@ -92,10 +92,46 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
   const ownStore = typeof options.store !== "object";
   const store =
     typeof options.store === "function" ? options.store(clock) : (options.store ?? memoryStore({ clock }));
-  const watched = watchStore(store);
   const logs: LogRecord[] = [];
   const mocks = new Map<string, (step: StepContext) => unknown>();
-  const names = options.workflows.map((w) => w.name);
+  const worker = new Worker(testWorkerOptions(options, clock, watchStore(store), logs, mocks));
+  const client = new Client({ store, workflows: options.workflows });
+  // Started at once, so that schedules tick as soon as the test moves the clock.
+  const started = worker.start();
+  started.catch(() => {});
+  const parts = envParts(options, { clock, store, worker, client, started });
+  const handle = <O>(id: string): TestRunHandle<O> => runHandle<O>(parts, id);
+  const start = async <I, O>(workflow: Workflow<I, O>, input: I, startOptions?: StartOptions) =>
+    handle<O>(await startRun(parts, workflow, input, startOptions));
+  return {
+    clock,
+    store,
+    client,
+    worker,
+    logs,
+    start,
+    handle,
+    run: async (workflow, input, startOptions) => (await start(workflow, input, startOptions)).result(),
+    sendEvent: (runId, name, payload) => client.sendEvent(runId, name, payload),
+    mockStep(name, fn) {
+      mocks.set(name, fn);
+    },
+    journal: (runId) => client.journal(runId),
+    idle: () => idle(parts),
+    async close() {
+      await worker.stop({ graceMs: 1_000 });
+      if (ownStore) await store.close();
+    },
+  };
+}
+
+function testWorkerOptions(
+  options: TestEnvOptions,
+  clock: TestClock,
+  watched: WatchedStore,
+  logs: LogRecord[],
+  mocks: Map<string, (step: StepContext) => unknown>,
+): WorkerOptions {
   const workerOptions: WorkerOptions = {
     leaseMs: TEN_YEARS_MS,
     heartbeatMs: 3_600_000,
@@ -112,93 +148,98 @@ export function createTestEnv(options: TestEnvOptions): TestEnv {
     stepMocks: mocks,
   };
   if (options.schedules !== undefined) workerOptions.schedules = options.schedules;
-  const worker = new Worker(workerOptions);
-  const client = new Client({ store, workflows: options.workflows });
-  // Started at once, so that schedules tick as soon as the test moves the clock.
-  const started = worker.start();
-  started.catch(() => {});
+  return workerOptions;
+}
+
+/** What the env's runs are driven with. */
+interface EnvParts {
+  options: TestEnvOptions;
+  names: string[];
+  clock: TestClock;
+  store: Store;
+  worker: Worker;
+  client: Client;
+  started: Promise<void>;
+  /** Whether the store keeps a time other than the env's clock (asked once). */
+  storeKeepsOwnTime: () => Promise<boolean>;
+}
+
+function envParts(
+  options: TestEnvOptions,
+  parts: Pick<EnvParts, "clock" | "store" | "worker" | "client" | "started">,
+): EnvParts {
   let ownTime: Promise<boolean> | undefined;
   const storeKeepsOwnTime = () => {
     ownTime ??=
       options.store === undefined
         ? Promise.resolve(false)
-        : store.now().then((now) => now.getTime() !== clock.now());
+        : parts.store.now().then((now) => now.getTime() !== parts.clock.now());
     return ownTime;
   };
+  return { ...parts, options, names: options.workflows.map((w) => w.name), storeKeepsOwnTime };
+}
 
-  // Follows a continue-as-new chain to its last run, as `handle.result()` does.
-  async function settle<O>(id: string): Promise<RunInfo<O>> {
-    await started;
-    for (let current = id; ; ) {
-      await skipTime({
-        clock,
-        store: storeClockView(store, clock, await storeKeepsOwnTime()),
-        workers: [worker],
-        workflows: names,
-        until: async () => !isActiveStatus((await store.getRun(current))?.status ?? "pending"),
-        onStuck: async () => new Error(await explainStuckRun(store, options.workflows, current)),
-      });
-      const info = (await client.get(current)) as RunInfo<O>;
-      if (info.status !== "completed" || info.continuedAs === undefined) return info;
-      current = info.continuedAs;
-    }
+// Follows a continue-as-new chain to its last run, as `handle.result()` does.
+async function settle<O>(env: EnvParts, id: string): Promise<RunInfo<O>> {
+  const { clock, store, worker, client, names, options } = env;
+  await env.started;
+  for (let current = id; ; ) {
+    await skipTime({
+      clock,
+      store: storeClockView(store, clock, await env.storeKeepsOwnTime()),
+      workers: [worker],
+      workflows: names,
+      until: async () => !isActiveStatus((await store.getRun(current))?.status ?? "pending"),
+      onStuck: async () => new Error(await explainStuckRun(store, options.workflows, current)),
+    });
+    const info = (await client.get(current)) as RunInfo<O>;
+    if (info.status !== "completed" || info.continuedAs === undefined) return info;
+    current = info.continuedAs;
   }
+}
 
-  async function idle(): Promise<void> {
-    await started;
-    for (let checks = 0, calm = 0; calm < 3; checks++) {
-      await tick();
-      const next = await store.nextWakeAt(names);
-      const due = next !== undefined && next.getTime() <= (await store.now()).getTime();
-      if (!worker.isQuiescent() || due) {
-        calm = 0;
-        if (due && checks > 50) worker.poke();
-      } else calm++;
-    }
+async function idle({ started, store, names, worker }: EnvParts): Promise<void> {
+  await started;
+  for (let checks = 0, calm = 0; calm < 3; checks++) {
+    await tick();
+    const next = await store.nextWakeAt(names);
+    const due = next !== undefined && next.getTime() <= (await store.now()).getTime();
+    if (!worker.isQuiescent() || due) {
+      calm = 0;
+      if (due && checks > 50) worker.poke();
+    } else calm++;
   }
+}
 
-  const handle = <O>(id: string): TestRunHandle<O> => ({
+function runHandle<O>(env: EnvParts, id: string): TestRunHandle<O> {
+  const { client } = env;
+  return {
     id,
     get: () => client.handle<O>(id).get(),
-    settle: () => settle<O>(id),
+    settle: () => settle<O>(env, id),
     result: async () => {
-      await settle(id);
+      await settle(env, id);
       return client.handle<O>(id).result();
     },
-  });
-
-  const start = async <I, O>(workflow: Workflow<I, O>, input: I, startOptions?: StartOptions) => {
-    if (!names.includes(workflow.name)) {
-      throw new TypeError(
-        `workflow "${workflow.name}" is not in this test env; pass it to createTestEnv({ workflows: [...] })`,
-      );
-    }
-    await started;
-    const run = await client.start(workflow, input, startOptions);
-    // Let the worker take the run as far as it goes without time passing, so that a test moving the
-    // clock next moves it from the run's start.
-    await idle();
-    return handle<O>(run.id);
   };
+}
 
-  return {
-    clock,
-    store,
-    client,
-    worker,
-    logs,
-    start,
-    handle,
-    run: async (workflow, input, startOptions) => (await start(workflow, input, startOptions)).result(),
-    sendEvent: (runId, name, payload) => client.sendEvent(runId, name, payload),
-    mockStep(name, fn) {
-      mocks.set(name, fn);
-    },
-    journal: (runId) => client.journal(runId),
-    idle,
-    async close() {
-      await worker.stop({ graceMs: 1_000 });
-      if (ownStore) await store.close();
-    },
-  };
+/** Starts a run and lets the worker take it as far as it goes; returns its id. */
+async function startRun<I, O>(
+  env: EnvParts,
+  workflow: Workflow<I, O>,
+  input: I,
+  startOptions?: StartOptions,
+): Promise<string> {
+  if (!env.names.includes(workflow.name)) {
+    throw new TypeError(
+      `workflow "${workflow.name}" is not in this test env; pass it to createTestEnv({ workflows: [...] })`,
+    );
+  }
+  await env.started;
+  const run = await env.client.start(workflow, input, startOptions);
+  // Let the worker take the run as far as it goes without time passing, so that a test moving the
+  // clock next moves it from the run's start.
+  await idle(env);
+  return run.id;
 }
