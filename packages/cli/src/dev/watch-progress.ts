@@ -50,47 +50,11 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
   const { client, colors: c } = options;
   const seen = new Map<string, Seen>();
   let first = true;
-  // Lines are printed in time order: runs are looked at one by one while their entries interleave in
-  // time, and an entry written just as a look began shows up only in the next one. So a line waits until
-  // a look that began HOLD_MS after its time has passed.
-  let pending: { at: number; text: (at: Date) => string }[] = [];
-  let batch: typeof pending = [];
-  let printedUpTo = 0;
-  const line = (run: RunInfo, at: Date, text: string) =>
-    batch.push({
-      at: at.getTime(),
-      text: (shown) => `${c.dim(clock(shown))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`,
-    });
-  const flush = (upTo: number) => {
-    // Array.prototype.sort is stable: one run's lines keep their order when their times are equal.
-    const all = [...pending, ...batch].sort((a, b) => a.at - b.at);
-    batch = [];
-    pending = all.filter((l) => l.at > upTo);
-    for (const l of all.filter((l) => l.at <= upTo)) {
-      // A status seen late (when a run began running) is shown when it was noticed, never out of order.
-      printedUpTo = Math.max(printedUpTo, l.at);
-      options.write(l.text(new Date(printedUpTo)));
-    }
-  };
-
-  const entryText = (e: JournalEntry): string => {
-    const outcome = e.outcome === "ok" ? c.green("ok") : c.red(`failed: ${e.error.message}`);
-    const took = formatDuration(Math.max(0, e.completedAt.getTime() - e.startedAt.getTime()));
-    return `#${e.seq} ${e.kind} ${e.name} ${outcome} ${c.dim(took)}`;
-  };
-
-  const statusText = (run: RunInfo): string => {
-    const status = paintStatus(run.status, c);
-    if (run.status === "suspended" || run.status === "pending") {
-      return run.wakeAt ? `${status}, due ${formatTime(run.wakeAt)}` : `${status}, waiting for an event`;
-    }
-    if (run.status === "completed" && run.finishedAt) {
-      const took = formatDuration(run.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime());
-      return `${status} in ${took}${options.payloads ? `: ${formatValue(run.output)}` : ""}`;
-    }
-    if (run.error) return `${status}: ${c.red(`${run.error.name}: ${run.error.message}`)}`;
-    return status;
-  };
+  const lines = timeOrderedLines(c, options.write);
+  const line = lines.line;
+  const flush = lines.flush;
+  const entryText = (e: JournalEntry) => journalEntryText(e, c);
+  const statusText = (run: RunInfo) => runStatusText(run, c, options.payloads);
 
   const look = async () => {
     const began = Date.now();
@@ -135,7 +99,7 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
     // A failed look (the database busy for a moment) is simply tried again at the next tick.
     running = look()
       .catch(() => {
-        batch = [];
+        lines.discard();
       })
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 250);
@@ -150,4 +114,57 @@ export function watchProgress(options: ProgressOptions): { stop(): Promise<void>
       flush(Number.POSITIVE_INFINITY);
     },
   };
+}
+
+/**
+ * Lines are printed in time order: runs are looked at one by one while their entries interleave in
+ * time, and an entry written just as a look began shows up only in the next one. So a line waits until
+ * a look that began HOLD_MS after its time has passed (`flush` is given that time).
+ */
+function timeOrderedLines(c: Colors, write: (line: string) => void) {
+  let pending: { at: number; text: (at: Date) => string }[] = [];
+  let batch: typeof pending = [];
+  let printedUpTo = 0;
+  return {
+    line: (run: RunInfo, at: Date, text: string) => {
+      batch.push({
+        at: at.getTime(),
+        text: (shown) => `${c.dim(clock(shown))}  ${c.bold(run.workflow)}  ${c.dim(run.id)}  ${text}`,
+      });
+    },
+    flush: (upTo: number) => {
+      // Array.prototype.sort is stable: one run's lines keep their order when their times are equal.
+      const all = [...pending, ...batch].sort((a, b) => a.at - b.at);
+      batch = [];
+      pending = all.filter((l) => l.at > upTo);
+      for (const l of all.filter((l) => l.at <= upTo)) {
+        // A status seen late (when a run began running) is shown when it was noticed, never out of order.
+        printedUpTo = Math.max(printedUpTo, l.at);
+        write(l.text(new Date(printedUpTo)));
+      }
+    },
+    /** Drops the lines of a look that failed part-way (the next look sees them again). */
+    discard: () => {
+      batch = [];
+    },
+  };
+}
+
+function journalEntryText(e: JournalEntry, c: Colors): string {
+  const outcome = e.outcome === "ok" ? c.green("ok") : c.red(`failed: ${e.error.message}`);
+  const took = formatDuration(Math.max(0, e.completedAt.getTime() - e.startedAt.getTime()));
+  return `#${e.seq} ${e.kind} ${e.name} ${outcome} ${c.dim(took)}`;
+}
+
+function runStatusText(run: RunInfo, c: Colors, payloads: boolean): string {
+  const status = paintStatus(run.status, c);
+  if (run.status === "suspended" || run.status === "pending") {
+    return run.wakeAt ? `${status}, due ${formatTime(run.wakeAt)}` : `${status}, waiting for an event`;
+  }
+  if (run.status === "completed" && run.finishedAt) {
+    const took = formatDuration(run.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime());
+    return `${status} in ${took}${payloads ? `: ${formatValue(run.output)}` : ""}`;
+  }
+  if (run.error) return `${status}: ${c.red(`${run.error.name}: ${run.error.message}`)}`;
+  return status;
 }

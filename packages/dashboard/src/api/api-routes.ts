@@ -35,10 +35,17 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
  * app.route("/api", apiRoutes({ client, store }));
  */
 export function apiRoutes(deps: ApiDeps): Hono {
-  const { client, store } = deps;
+  const { client } = deps;
   const api = new Hono();
   api.onError((error, c) => errorResponse(c, error));
+  readRoutes(api, deps);
+  actionRoutes(api, client);
+  return api;
+}
 
+/** `GET /runs`, `GET /runs/<id>`, its export and its live stream. */
+function readRoutes(api: Hono, deps: ApiDeps): void {
+  const { client, store } = deps;
   api.get("/runs", async (c) => {
     const query = parseRunsQuery(new URL(c.req.url).searchParams);
     if (query.issues.length > 0) {
@@ -74,7 +81,10 @@ export function apiRoutes(deps: ApiDeps): Hono {
   api.get("/runs/:id/live", (c) =>
     liveRun(c, { client, ...(store ? { store } : {}), pollMs: deps.livePollMs ?? 1000 }),
   );
+}
 
+/** The actions: `POST /runs/<id>/cancel`, `retry`, `fork` and `events`. */
+function actionRoutes(api: Hono, client: Client): void {
   api.post("/runs/:id/cancel", async (c) => {
     const id = c.req.param("id");
     const reason = optionalString(await readJsonBody(c), "reason") ?? "cancelled from the dashboard";
@@ -115,6 +125,4 @@ export function apiRoutes(deps: ApiDeps): Hono {
     if (!run) throw new RunNotFoundError(id);
     return c.json({ run: runJson(run) });
   });
-
-  return api;
 }
