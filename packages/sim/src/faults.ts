@@ -71,6 +71,48 @@ function describeResult(method: string, value: unknown): string {
   return "ok";
 }
 
+type SimStoreParts = { sched: Scheduler; node: SimNode; ledger: Ledger; faults: FaultRates };
+
+/** Tells the ledger of a store call that went through: a claim, a fenced write, a renewal, a release. */
+function observeCall(
+  { sched, node, ledger }: SimStoreParts,
+  method: string,
+  args: unknown[],
+  result: unknown,
+  at: number,
+): void {
+  if (method === "claimRuns") ledger.claimed(node.id, result as ClaimedRun[], at - sched.start);
+  else if (method === "appendJournal" || method === "finishRun") {
+    const lease = args[0] as Lease;
+    ledger.accepted(method as LeaseWrite, lease, at - sched.start);
+    if (method === "finishRun") ledger.ended(lease);
+    const consume = (args[2] as { consumeEvent?: string } | undefined)?.consumeEvent;
+    if (consume !== undefined) ledger.consumedEvent(`${lease.runId}/${consume}`);
+  } else if (method === "renewLeases") {
+    const lost = new Set((result as LeaseRenewal).lost);
+    for (const lease of args[1] as Lease[])
+      if (!lost.has(lease.runId)) ledger.renewed(lease, at - sched.start);
+  } else if (method === "releaseRuns") for (const lease of args[0] as Lease[]) ledger.ended(lease);
+}
+
+/** Subscribes to the real store's notifications, delivering each through the scheduler: lost, once or twice. */
+function subscribeThrough(
+  inner: Store,
+  { sched, node, faults }: SimStoreParts,
+  listener: (n: StoreNotification) => void,
+): ReturnType<Store["subscribe"]> {
+  const rng = sched.rng;
+  return inner.subscribe((n) => {
+    const label = `notice ${n.type}${"runId" in n ? ` ${n.runId}` : ""}`;
+    if (rng.chance(faults.lose)) {
+      sched.log(node, `${label} LOST`);
+      return;
+    }
+    const copies = rng.chance(faults.twice) ? 2 : 1;
+    for (let i = 0; i < copies; i++) sched.enqueue(node, label, () => listener(n), { fail: () => {} });
+  });
+}
+
 /**
  * The store as one simulated process sees it: every call is two scheduling points (its start, when the
  * statement runs against the real store, and its result reaching the caller), each picked by the
@@ -79,27 +121,12 @@ function describeResult(method: string, value: unknown): string {
  * @example
  * const store = simStore(shared, { sched, node, ledger, faults });
  */
-export function simStore(
-  inner: Store,
-  sim: { sched: Scheduler; node: SimNode; ledger: Ledger; faults: FaultRates },
-): Store {
+export function simStore(inner: Store, sim: SimStoreParts): Store {
   const { sched, node, ledger, faults } = sim;
   const rng = sched.rng;
 
-  const observe = (method: string, args: unknown[], result: unknown, at: number) => {
-    if (method === "claimRuns") ledger.claimed(node.id, result as ClaimedRun[], at - sched.start);
-    else if (method === "appendJournal" || method === "finishRun") {
-      const lease = args[0] as Lease;
-      ledger.accepted(method as LeaseWrite, lease, at - sched.start);
-      if (method === "finishRun") ledger.ended(lease);
-      const consume = (args[2] as { consumeEvent?: string } | undefined)?.consumeEvent;
-      if (consume !== undefined) ledger.consumedEvent(`${lease.runId}/${consume}`);
-    } else if (method === "renewLeases") {
-      const lost = new Set((result as LeaseRenewal).lost);
-      for (const lease of args[1] as Lease[])
-        if (!lost.has(lease.runId)) ledger.renewed(lease, at - sched.start);
-    } else if (method === "releaseRuns") for (const lease of args[0] as Lease[]) ledger.ended(lease);
-  };
+  const observe = (method: string, args: unknown[], result: unknown, at: number) =>
+    observeCall(sim, method, args, result, at);
 
   const call = (method: string, args: unknown[], exec: () => Promise<unknown>): Promise<unknown> => {
     if (sched.closed) return Promise.reject(new Error("the simulation is over"));
@@ -143,16 +170,7 @@ export function simStore(
     });
   };
 
-  const subscribe = (listener: (n: StoreNotification) => void) =>
-    inner.subscribe((n) => {
-      const label = `notice ${n.type}${"runId" in n ? ` ${n.runId}` : ""}`;
-      if (rng.chance(faults.lose)) {
-        sched.log(node, `${label} LOST`);
-        return;
-      }
-      const copies = rng.chance(faults.twice) ? 2 : 1;
-      for (let i = 0; i < copies; i++) sched.enqueue(node, label, () => listener(n), { fail: () => {} });
-    });
+  const subscribe = (listener: (n: StoreNotification) => void) => subscribeThrough(inner, sim, listener);
 
   return new Proxy(inner, {
     get(target, prop, receiver) {
