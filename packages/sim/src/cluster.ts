@@ -5,7 +5,11 @@ import type { Scheduler, SimNode } from "./scheduler.js";
 import { driveWorkerTimers, NEVER_MS } from "./worker-timers.js";
 import type { simWorkflow } from "./workload.js";
 
-/** The runtime settings of every simulated worker. */
+/**
+ * The runtime settings of every simulated worker.
+ * @example
+ * new Worker({ store, workflows, ...WORKER_SETTINGS });
+ */
 export const WORKER_SETTINGS = { leaseMs: 5_000, heartbeatMs: 1_500, pollMs: 1_000, concurrency: 4 };
 
 interface SimWorker {

@@ -21,7 +21,11 @@ export interface FaultRates {
   budget: number;
 }
 
-/** Fault rates for a seed: some seeds calm, most stormy. */
+/**
+ * Fault rates for a seed: some seeds calm, most stormy.
+ * @example
+ * const rates = chooseFaults(new Prng(42)); // the same rates for seed 42, every time
+ */
 export function chooseFaults(rng: Prng): FaultRates {
   const storm = rng.pick([0, 1, 1, 2]);
   return {

@@ -84,7 +84,11 @@ export function simWorkflow(ledger: Ledger): Workflow<Plan, string[]> {
   return sim;
 }
 
-/** What a plan's run returns, computed without running it. */
+/**
+ * What a plan's run returns, computed without running it.
+ * @example
+ * expect(await client.handle(runId).result()).toEqual(expectedOutput(plan, runId));
+ */
 export function expectedOutput(plan: Plan, runId: string): string[] {
   return plan.commands.flatMap((c): string[] => {
     switch (c.t) {

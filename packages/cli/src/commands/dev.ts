@@ -37,6 +37,7 @@ async function serveDevDashboard(
     context.workflows,
     port === undefined ? flags : { ...flags, port },
     context.logger,
+    context.config.schedules ?? [],
   );
   if (port === undefined) {
     context.print(`dashboard on ${server.url}`);

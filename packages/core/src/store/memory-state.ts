@@ -33,3 +33,17 @@ export function clone<T>(value: T): T {
 export function unconsumed(state: MemoryState, runId: string): EventRecord[] {
   return (state.events.get(runId) ?? []).filter((e) => e.consumedSeq === undefined).map(clone);
 }
+
+/**
+ * The delivery order of the last failed step, call or child in a journal: where `retry` of a failed run
+ * cuts the journal so that step runs again with a fresh retry budget.
+ * @example
+ * lastFailureOrder(journal); // 4: entries delivered from order 4 on are dropped
+ */
+export function lastFailureOrder(journal: readonly JournalEntry[]): number | undefined {
+  let cut: number | undefined;
+  for (const entry of journal) {
+    if (entry.outcome === "error" && (cut === undefined || entry.order > cut)) cut = entry.order;
+  }
+  return cut;
+}

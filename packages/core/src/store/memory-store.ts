@@ -3,7 +3,7 @@ import { DuplicateSeqError, EventConsumedError } from "../workflow/errors.js";
 import type { JournalEntry, NewJournalEntry } from "../workflow/journal.js";
 import { cancelledError } from "../workflow/run-messages.js";
 import { claimRuns, dueStats, fenced, nextWakeAt, releaseRuns, renewLeases } from "./memory-claims.js";
-import { clone, type MemoryState, unconsumed } from "./memory-state.js";
+import { clone, lastFailureOrder, type MemoryState, unconsumed } from "./memory-state.js";
 import type {
   ClaimedRun,
   ClaimRequest,
@@ -390,16 +390,4 @@ class MemoryStore implements Store {
   private notify(notification: StoreNotification): void {
     for (const listener of this.listeners) queueMicrotask(() => listener(notification));
   }
-}
-
-/**
- * The delivery order of the last failed step, call or child in a journal: where `retry` of a failed run
- * cuts the journal so that step runs again with a fresh retry budget.
- */
-export function lastFailureOrder(journal: readonly JournalEntry[]): number | undefined {
-  let cut: number | undefined;
-  for (const entry of journal) {
-    if (entry.outcome === "error" && (cut === undefined || entry.order > cut)) cut = entry.order;
-  }
-  return cut;
 }
